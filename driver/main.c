@@ -1,0 +1,236 @@
+/*
+ * main.c — the ansc driver: the command line, then the passes in order.
+ *
+ *   ansc check FILE…   parse → check → elaborate; diagnostics only (text, json, sarif)
+ *   ansc print FILE    the same, then the circuit (or the tree with --stop-after)
+ *
+ * Usage errors exit 2, input errors 1, success 0. This is the only file that decides an
+ * exit status; every pass reports into one DiagSink, which is rendered once at the end.
+ * Results go to stdout, built whole in memory and written at once; diagnostics to stderr
+ * (or to stdout as a document with --format json|sarif).
+ */
+#include "frontend/frontend.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_ERRORS = 1, EXIT_USAGE = 2 };
+
+typedef struct Options {
+    const char *command;
+    const char *files[256];
+    int nfiles;
+    Define defines[64];
+    size_t ndefines;
+    DiagFormat format;
+    Stage stop_after;
+    int color; /* -1 auto, 0 never, 1 always */
+} Options;
+
+static const char usage_text[] =
+    "usage: ansc COMMAND [options] FILE…\n"
+    "\n"
+    "commands:\n"
+    "  check FILE…   parse, check and elaborate; print diagnostics only\n"
+    "  print FILE    print the elaborated circuit, one gate a line\n"
+    "\n"
+    "options:\n"
+    "  -D NAME=VALUE              override a size of the ansatz (repeatable)\n"
+    "  --format text|json|sarif   diagnostics format (check)\n"
+    "  --stop-after=parse|check|elaborate\n"
+    "                             print that stage's output (print)\n"
+    "  --color=auto|always|never  colored diagnostics (text format)\n"
+    "  -h, --help                 this text\n"
+    "  --version                  the version\n"
+    "\n"
+    "Exit status: 0 success, 1 errors in the input, 2 bad usage.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("ansc: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'ansc --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static bool parse_define(Options *o, const char *text)
+{
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text || o->ndefines == sizeof o->defines / sizeof o->defines[0])
+        return false;
+    for (const char *p = text; p < eq; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+              (p > text && *p >= '0' && *p <= '9')))
+            return false;
+    char *end;
+    errno = 0;
+    long long v = strtoll(eq + 1, &end, 10);
+    if (errno || end == eq + 1 || *end)
+        return false;
+    o->defines[o->ndefines].name = strndup(text, (size_t)(eq - text));
+    o->defines[o->ndefines].value = v;
+    o->ndefines++;
+    return true;
+}
+
+/* Returns EXIT_OK, or the status to exit with (help and version exit 0 through *done). */
+static int parse_args(int argc, char **argv, Options *o, bool *done)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_text, stdout);
+            *done = true;
+            return EXIT_OK;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("ansc %s\n", ANSC_VERSION);
+            *done = true;
+            return EXIT_OK;
+        } else if (strncmp(a, "-D", 2) == 0) {
+            const char *def = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!def || !parse_define(o, def))
+                return usage_error("-D expects NAME=INTEGER, got '%s'", def ? def : "");
+        } else if (strncmp(a, "--format=", 9) == 0 || strcmp(a, "--format") == 0) {
+            const char *f = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : "");
+            if (strcmp(f, "text") == 0)
+                o->format = DIAG_FORMAT_TEXT;
+            else if (strcmp(f, "json") == 0)
+                o->format = DIAG_FORMAT_JSON;
+            else if (strcmp(f, "sarif") == 0)
+                o->format = DIAG_FORMAT_SARIF;
+            else
+                return usage_error("unknown format '%s' (text, json or sarif)", f);
+        } else if (strncmp(a, "--stop-after=", 13) == 0) {
+            const char *s = a + 13;
+            if (strcmp(s, "parse") == 0)
+                o->stop_after = STAGE_PARSE;
+            else if (strcmp(s, "check") == 0)
+                o->stop_after = STAGE_CHECK;
+            else if (strcmp(s, "elaborate") == 0)
+                o->stop_after = STAGE_ELABORATE;
+            else
+                return usage_error("unknown stage '%s' (parse, check or elaborate)", s);
+        } else if (strncmp(a, "--color=", 8) == 0) {
+            const char *c = a + 8;
+            o->color = strcmp(c, "always") == 0 ? 1 : strcmp(c, "never") == 0 ? 0
+                       : strcmp(c, "auto") == 0 ? -1 : -2;
+            if (o->color == -2)
+                return usage_error("unknown color mode '%s' (auto, always or never)", c);
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option '%s'", a);
+        } else if (!o->command) {
+            o->command = a;
+        } else if (o->nfiles < (int)(sizeof o->files / sizeof o->files[0])) {
+            o->files[o->nfiles++] = a;
+        } else {
+            return usage_error("too many files (the limit is %s)", "256");
+        }
+    }
+    if (!o->command)
+        return usage_error("%s", "no command given");
+    if (strcmp(o->command, "check") != 0 && strcmp(o->command, "print") != 0)
+        return usage_error("unknown command '%s' (check or print)", o->command);
+    if (o->nfiles == 0)
+        return usage_error("'%s' needs a file", o->command);
+    if (strcmp(o->command, "print") == 0 && o->nfiles != 1)
+        return usage_error("'%s' takes one file", o->command);
+    return EXIT_OK;
+}
+
+/* Reads a whole file (or stdin for "-") into the arena; NULL after reporting E006/E007. */
+static const Source *read_source(Arena *a, DiagSink *diags, const char *path)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "<stdin>" : path;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        diag_report_file(diags, DIAG_E006, name, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    bool too_large = false, failed = false;
+    while (buf) {
+        if (len == cap) {
+            if (cap > ANS_MAX_SOURCE_BYTES) {
+                too_large = true;
+                break;
+            }
+            char *grown = realloc(buf, cap * 2);
+            if (!grown)
+                break;
+            buf = grown;
+            cap *= 2;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) {
+            failed = ferror(f) != 0;
+            break;
+        }
+    }
+    int saved = errno;
+    if (!is_stdin)
+        fclose(f);
+    const Source *src = NULL;
+    if (!buf || failed)
+        diag_report_file(diags, DIAG_E006, name, "cannot read: %s", strerror(saved));
+    else if (too_large || len > ANS_MAX_SOURCE_BYTES)
+        diag_report_file(diags, DIAG_E007, name, "the file is larger than %u MiB",
+                         ANS_MAX_SOURCE_BYTES >> 20);
+    else
+        src = source_new(a, name, buf, len);
+    free(buf);
+    return src;
+}
+
+int main(int argc, char **argv)
+{
+    Options o = {.format = DIAG_FORMAT_TEXT, .stop_after = STAGE_ELABORATE, .color = -1};
+    bool done = false;
+    int status = parse_args(argc, argv, &o, &done);
+    if (status != EXIT_OK || done) {
+        for (size_t i = 0; i < o.ndefines; i++)
+            free((char *)o.defines[i].name);
+        return status;
+    }
+    bool print = strcmp(o.command, "print") == 0;
+    bool color = o.color == 1 || (o.color == -1 && isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
+
+    Arena arena;
+    arena_init(&arena);
+    DiagSink diags;
+    diag_init(&diags, &arena);
+    StrBuf out = {0};
+
+    /* The passes: read → parse → check → elaborate (frontend_run), per file. */
+    for (int i = 0; i < o.nfiles; i++) {
+        const Source *src = read_source(&arena, &diags, o.files[i]);
+        if (!src)
+            continue;
+        FrontendResult r = frontend_run(&arena, &diags, src, o.defines, o.ndefines,
+                                        print ? o.stop_after : STAGE_ELABORATE);
+        if (!print || !r.ok)
+            continue;
+        if (o.stop_after == STAGE_ELABORATE)
+            circuit_print(&out, r.circuit);
+        else
+            ast_dump(&out, r.program);
+    }
+
+    if (o.format == DIAG_FORMAT_TEXT)
+        diag_render(stderr, &diags, DIAG_FORMAT_TEXT, color);
+    else
+        diag_render(print ? stderr : stdout, &diags, o.format, false);
+    if (diags.errors == 0 && out.len)
+        fwrite(out.data, 1, out.len, stdout);
+    status = diags.errors ? EXIT_ERRORS : EXIT_OK;
+
+    sb_free(&out);
+    arena_free(&arena);
+    for (size_t i = 0; i < o.ndefines; i++)
+        free((char *)o.defines[i].name);
+    return status;
+}
