@@ -269,7 +269,9 @@ static void render_text(StrBuf *out, const DiagSink *sink, bool color)
             render_excerpt(out, d->src, d->span, color, d->severity);
         for (int k = 0; k < d->nnotes; k++) {
             const DiagNote *n = &d->notes[k];
-            render_header(out, n->src, d->file, n->span, SEV_NOTE, NULL, n->message, color);
+            /* A note without a place of its own ("did you mean …?") takes the error's. */
+            render_header(out, n->src ? n->src : d->src, d->file, n->src ? n->span : d->span,
+                          SEV_NOTE, NULL, n->message, color);
             if (n->src)
                 render_excerpt(out, n->src, n->span, color, SEV_NOTE);
         }

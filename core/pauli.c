@@ -204,7 +204,7 @@ void psum_add(Arena *a, PauliSum *s, const uint64_t *p, Real c)
         return;
     }
     if (s->len == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 4;
+        uint32_t cap = s->cap ? s->cap * 2 : 1;
         size_t sw = 2u * s->words * sizeof *s->strings;
         s->strings = arena_grow(a, s->strings, s->len * sw, cap * sw);
         s->coef = arena_grow(a, s->coef, s->len * sizeof *s->coef, cap * sizeof *s->coef);

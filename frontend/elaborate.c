@@ -779,6 +779,11 @@ static void exec_observe(Elab *e, const Node *n)
         name = arena_printf(e->arena, "obs%u", e->unnamed++);
     for (size_t i = 0; i < e->c->observables.len; i++)
         if (strcmp(e->c->observables.data[i].name, name) == 0) {
+            if (e->c->observables.data[i].span.start == at.start) {
+                REPORT(e, E052, at, "observable '%s' is defined again on each pass of a loop; "
+                       "leave it unnamed (obs0, obs1, …) or move it out of the loop", name);
+                return;
+            }
             Diag *d = REPORT(e, E052, at, "observable '%s' is defined twice", name);
             diag_note(e->diags, d, e->src, e->c->observables.data[i].span,
                       "'%s' is first defined here", name);

@@ -30,7 +30,7 @@ enum {
     ANS_MAX_PARSE_DEPTH = 2000,        /* parser stack; E005 */
     ANS_MAX_DIMS = 8,                  /* array dimensions */
 };
-#define ANS_MAX_CIRCUIT_BYTES ((size_t)2 << 30) /* elaborated circuit's memory; E073 */
+#define ANS_MAX_CIRCUIT_BYTES ((size_t)1 << 30) /* elaborated circuit's memory; E073 */
 
 /* ---- ast.c ------------------------------------------------------------------------ */
 

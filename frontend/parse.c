@@ -21,7 +21,9 @@ Node *parse_source(Arena *a, DiagSink *diags, const Source *src)
     yyparse(scanner);
     yy_delete_buffer(buf, scanner);
     yylex_destroy(scanner);
-    if (!ps.program) /* the parser gave up (stack limit) before reducing the program */
+    if (!ps.program) { /* the parser gave up before reducing the program */
         ps.program = node_new(a, ND_PROGRAM, (Span){0, src->len});
+        ps.program->program.stmts = ps.top.head;
+    }
     return ps.program;
 }

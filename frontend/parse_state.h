@@ -24,6 +24,7 @@ typedef struct ParseState {
     } brackets[PARSE_MAX_BRACKETS];
     uint32_t depth;
     Node *program;
+    NodeList top; /* top-level statements read so far */
 } ParseState;
 
 #ifndef YY_TYPEDEF_YY_SCANNER_T

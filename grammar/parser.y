@@ -80,17 +80,28 @@ static Node *unary(yyscan_t scanner, Op op, Node *e, Span span);
 
 %type <node> stmt block if_stmt header size var_decl expr or_expr and_expr cmp_expr add_expr
 %type <node> mul_expr unary_expr power postfix primary range fact name_def qubit_ref
-%type <list> stmts sizes size_list var_decls exprs expr_list operands operand_list name_list
+%type <list> top_stmts stmts sizes size_list var_decls exprs expr_list operands operand_list name_list
 %type <list> gate_params
 %type <cmp> cmp_op
 
 %%
 
 program:
-    stmts                       {
+    top_stmts                   {
                                     Node *p = node_new(A, ND_PROGRAM, @1);
                                     p->program.stmts = $1.head;
                                     lex_state(scanner)->program = p;
+                                }
+    ;
+
+/* The top-level statements so far are also kept in the parse state: when the parser
+ * gives up (at end of file inside a block), sema still sees what was read. */
+top_stmts:
+    %empty                      { $$ = (NodeList){0}; }
+    | top_stmts stmt            {
+                                    $$ = $1;
+                                    node_list_append(&$$, $2);
+                                    lex_state(scanner)->top = $$;
                                 }
     ;
 
@@ -547,7 +558,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
     /* The token before the lookahead (at end of file there is no lookahead token). */
     Span prev = tok == YYSYMBOL_YYEOF ? ps->last : ps->before_last;
     bool moved = false;
-    if (wants_semicolon && prev.end > 0 && prev.end <= at.start) {
+    char before = prev.end > prev.start ? ps->src->text[prev.start] : ';';
+    if (wants_semicolon && before != ';' && before != '{' && before != '}' && prev.end > 0 &&
+        prev.end <= at.start) {
         bool newline = tok == YYSYMBOL_YYEOF;
         for (uint32_t i = prev.end; i < at.start; i++)
             newline |= ps->src->text[i] == '\n';
@@ -556,8 +569,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
             moved = true;
         }
     }
-    if (tok == YYSYMBOL_YYEOF && !moved)
-        at = (Span){ps->src->len, ps->src->len};
+    if (tok == YYSYMBOL_YYEOF && !moved) /* just after the last token: where it stops */
+        at = prev.end > 0 ? (Span){prev.end, prev.end} : (Span){ps->src->len, ps->src->len};
 
     StrBuf found = {0};
     if (tok == YYSYMBOL_YYEOF) {

@@ -1,0 +1,1 @@
+check --color=never no_such_file.ans
