@@ -140,6 +140,8 @@ typedef struct DiagSink {
     Arena *arena;
     VEC(Diag) items;
     size_t errors, warnings;
+    uint64_t *seen; /* keys of (code, place) reported so far */
+    size_t seen_len, seen_cap;
 } DiagSink;
 
 typedef enum { DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON, DIAG_FORMAT_SARIF } DiagFormat;

@@ -50,14 +50,34 @@ void diag_init(DiagSink *sink, Arena *a)
     sink->arena = a;
 }
 
-static bool diag_seen(const DiagSink *sink, DiagCode code, const Source *src, Span span)
+/* Whether this code was reported at this place before (shown or only counted); records it
+ * if not. An open-addressed set of keys, so that a flood of diagnostics stays linear. */
+static bool diag_seen(DiagSink *sink, DiagCode code, const Source *src, Span span)
 {
-    for (size_t i = 0; i < sink->items.len; i++) {
-        const Diag *d = &sink->items.data[i];
-        if (d->code == code && d->src == src && d->span.start == span.start &&
-            d->span.end == span.end)
-            return true;
+    uint64_t key = ((uint64_t)(uintptr_t)src * 0x9E3779B97F4A7C15ull) ^
+                   ((uint64_t)span.start << 32 | span.end) ^ ((uint64_t)code * 0xBF58476D1CE4E5B9ull);
+    key |= 1; /* 0 marks an empty slot */
+    if (sink->seen_len * 2 >= sink->seen_cap) {
+        size_t cap = sink->seen_cap ? sink->seen_cap * 2 : 256;
+        uint64_t *table = arena_alloc(sink->arena, cap * sizeof *table);
+        for (size_t i = 0; i < sink->seen_cap; i++)
+            if (sink->seen[i]) {
+                size_t h = (size_t)(sink->seen[i] * 0xD6E8FEB86659FD93ull >> 7) & (cap - 1);
+                while (table[h])
+                    h = (h + 1) & (cap - 1);
+                table[h] = sink->seen[i];
+            }
+        sink->seen = table;
+        sink->seen_cap = cap;
     }
+    size_t h = (size_t)(key * 0xD6E8FEB86659FD93ull >> 7) & (sink->seen_cap - 1);
+    while (sink->seen[h]) {
+        if (sink->seen[h] == key)
+            return true;
+        h = (h + 1) & (sink->seen_cap - 1);
+    }
+    sink->seen[h] = key;
+    sink->seen_len++;
     return false;
 }
 
@@ -320,10 +340,8 @@ static json_t *json_diag(const Diag *d)
 
 static json_t *sarif_location(const char *file, const Source *src, Span span, const char *msg)
 {
-    json_t *region;
-    if (!src) {
-        region = json_object();
-    } else {
+    json_t *region = NULL;
+    if (src) {
         uint32_t line, col, eline, ecol;
         source_position(src, span.start, &line, &col);
         source_position(src, span.end > span.start ? span.end : span.start + 1, &eline, &ecol);
@@ -331,8 +349,11 @@ static json_t *sarif_location(const char *file, const Source *src, Span span, co
                            "startColumn", (json_int_t)col, "endLine", (json_int_t)eline,
                            "endColumn", (json_int_t)ecol);
     }
-    json_t *loc = json_pack("{s:{s:{s:s}, s:o}}", "physicalLocation", "artifactLocation", "uri",
-                            file ? file : "", "region", region);
+    /* SARIF wants a region with a start or none at all (a file-level result). */
+    json_t *loc = json_pack("{s:{s:{s:s}}}", "physicalLocation", "artifactLocation", "uri",
+                            file ? file : "");
+    if (region)
+        json_object_set_new(json_object_get(loc, "physicalLocation"), "region", region);
     if (msg)
         json_object_set_new(loc, "message", json_pack("{s:s}", "text", msg));
     return loc;

@@ -121,13 +121,18 @@ Real real_parse(const char *text, size_t len)
     double v = strtod(buf, NULL);
     /* digits [. digits] [e [+-] digits]: mantissa as an integer, scaled by 10^(exp - frac). */
     int64_t mant = 0;
-    int scale = 0;
+    int scale = 0, zeros = 0; /* fraction zeros not yet multiplied in: 0.5000 stays 5/10 */
     size_t i = 0;
     bool ok = true, frac = false;
     for (; i < len && ok; i++) {
         char c = buf[i];
-        if (c >= '0' && c <= '9') {
-            if (__builtin_mul_overflow(mant, 10, &mant) || __builtin_add_overflow(mant, c - '0', &mant))
+        if (frac && c == '0') {
+            zeros++;
+        } else if (c >= '0' && c <= '9') {
+            for (; zeros > 0 && ok; zeros--, scale--)
+                ok = !__builtin_mul_overflow(mant, 10, &mant);
+            if (!ok || __builtin_mul_overflow(mant, 10, &mant) ||
+                __builtin_add_overflow(mant, c - '0', &mant))
                 ok = false;
             if (frac)
                 scale--;

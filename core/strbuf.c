@@ -72,6 +72,11 @@ void sb_put_double(StrBuf *sb, double v)
         return;
     }
     char buf[40];
+    if (v == nearbyint(v) && fabs(v) < 1e15) { /* integral: 150.0, not 1.5e+02 */
+        snprintf(buf, sizeof buf, "%.1f", v);
+        sb_puts(sb, buf);
+        return;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, sizeof buf, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)

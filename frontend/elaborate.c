@@ -31,6 +31,10 @@ typedef struct Affine {
     Real c;
 } Affine;
 
+/* A declaration that failed (its error reported) leaves its slot INVALID; uses of it are
+ * then dropped silently instead of cascading. */
+#define INVALID UINT32_MAX
+
 typedef union Value {
     int64_t i; /* sizes, lets, loop variables */
     struct {
@@ -389,6 +393,8 @@ static bool eval_affine(Elab *e, const Node *n, Affine *out)
             return true;
         case SYM_PARAM:
         case SYM_INPUT: {
+            if (e->slots[sym->slot].var == INVALID)
+                return false;
             const VarArray *arr = sym->kind == SYM_PARAM ? &e->c->params.data[e->slots[sym->slot].var]
                                                          : &e->c->inputs.data[e->slots[sym->slot].var];
             *out = (Affine){.k = real_int(1),
@@ -406,6 +412,8 @@ static bool eval_affine(Elab *e, const Node *n, Affine *out)
         while (base->kind == ND_INDEX)
             base = base->index.base;
         const Symbol *sym = base->name.sym;
+        if (e->slots[sym->slot].var == INVALID)
+            return false;
         bool param = sym->kind == SYM_PARAM;
         const VarArray *arr = param ? &e->c->params.data[e->slots[sym->slot].var]
                                     : &e->c->inputs.data[e->slots[sym->slot].var];
@@ -465,9 +473,11 @@ static bool eval_operand(Elab *e, const Node *n, Operand *out)
         out->first = e->slots[sym->slot].reg.offset;
         out->count = e->slots[sym->slot].reg.size;
         out->whole = sym->ndims == 1;
-        return true;
+        return out->first != INVALID;
     }
     const Symbol *sym = n->index.base->name.sym;
+    if (e->slots[sym->slot].reg.offset == INVALID)
+        return false;
     int64_t i;
     if (!eval_int(e, n->index.index, &i, false))
         return false;
@@ -804,6 +814,7 @@ static void exec_observe(Elab *e, const Node *n)
 static void exec_var_decl(Elab *e, const Node *n)
 {
     VarArray arr = {.name = n->var.name, .span = n->var.name_span};
+    e->slots[n->var.sym->slot].var = INVALID;
     uint64_t count = 1;
     for (const Node *d = n->var.dims; d; d = d->next) {
         int64_t v;
@@ -952,6 +963,7 @@ static void layout(Elab *e, const Node *program)
                 e->slots[n->let.sym->slot].i = v;
         } else if (n->kind == ND_QUBIT_DECL) {
             int64_t size = 1;
+            e->slots[n->qubit.sym->slot].reg.offset = INVALID;
             if (n->qubit.size && !eval_int(e, n->qubit.size, &size, false))
                 continue;
             if (size < 1) {
