@@ -544,7 +544,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner)
     yysymbol_kind_t expected[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
     yysymbol_kind_t tok = yypcontext_token(ctx);
-    Span at = *yypcontext_location(ctx);
+    /* At end of file the scanner leaves the last token's location in place. */
+    Span at = tok == YYSYMBOL_YYEOF ? (Span){ps->src->len, ps->src->len} : *yypcontext_location(ctx);
 
     yysymbol_kind_t shown[YYNTOKENS];
     int nshown = 0;

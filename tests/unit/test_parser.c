@@ -150,3 +150,12 @@ Test(parser, moderate_nesting_is_fine)
     compiled_free(c);
     free(src);
 }
+
+Test(parser, truncated_file_points_after_the_last_token)
+{
+    Compiled *c = compile_with("ansatz a;\nqubit q;\nrx(1) q", NULL, 0, STAGE_PARSE);
+    char buf[32];
+    cr_assert_str_eq(where(c, "E004", buf, sizeof buf), "3:8");
+    cr_assert_str_eq(c->diags.items.data[0].message, "expected ',' or ';' before end of file");
+    compiled_free(c);
+}
