@@ -63,6 +63,7 @@ typedef struct Elab {
     bool fatal; /* a limit was hit: stop everything */
     const Span **discarded; /* per qubit: where it was discarded, or NULL */
     uint32_t unnamed;
+    bool observed; /* an observe statement ran (even one with errors): no W003 */
     const Node *state;
     const Node *header;
     const Define *defines;
@@ -783,6 +784,7 @@ static void exec_discard(Elab *e, const Node *n)
 
 static void exec_observe(Elab *e, const Node *n)
 {
+    e->observed = true;
     const char *name = n->observe.name;
     Span at = n->observe.name ? n->observe.name_span : n->span;
     if (!name)
@@ -1019,7 +1021,7 @@ static void finish(Elab *e)
             if (!check_not_discarded(e, support[k], c->observables.data[i].span, "this observable"))
                 break;
     }
-    if (c->observables.len == 0 && e->header)
+    if (!e->observed && e->header)
         REPORT(e, W003, e->header->header.name_span,
                "ansatz '%s' has no observable; add 'observe NAME = …;' to analyse or simulate it",
                c->name);

@@ -59,6 +59,10 @@ void sb_put_qubit(StrBuf *sb, const Circuit *c, uint32_t qubit)
  * display only: a value that merely looks like a multiple of π prints as a number. */
 static void put_constant(StrBuf *sb, double v)
 {
+    if (v == 0) {
+        sb_putc(sb, '0');
+        return;
+    }
     for (int d = 1; d <= 16; d++) {
         double k = v * d / ANS_PI;
         double r = nearbyint(k);
