@@ -218,6 +218,76 @@ bool sema_check(Arena *a, DiagSink *diags, const Source *src, Node *program, Def
 Circuit *elaborate(Arena *a, DiagSink *diags, const Source *src, const Node *program,
                    const Define *defines, size_t ndefines);
 
+/* ---- elaborate.c, evaluate.c: the elaborator's state ----------------------------- */
+
+typedef struct Affine {
+    Real k; /* coefficient of the variable; zero for a constant */
+    AngleSource source;
+    uint32_t index;
+    Real c;
+} Affine;
+
+/* A declaration that failed (its error reported) leaves its slot INVALID; uses of it are
+ * then dropped silently instead of cascading. */
+#define INVALID UINT32_MAX
+
+typedef union Value {
+    int64_t i; /* sizes, lets, loop variables */
+    struct {
+        uint32_t offset, size;
+    } reg;        /* registers */
+    uint32_t var; /* param/input arrays: index into the circuit's params or inputs */
+    Affine angle; /* gate angle arguments */
+    uint32_t qubit; /* gate qubit arguments */
+} Value;
+
+/* A gate operand: one qubit, or a whole register (broadcast). */
+typedef struct Operand {
+    uint32_t first, count;
+    bool whole;
+    Span span;
+} Operand;
+
+typedef struct Elab {
+    Arena *arena;
+    DiagSink *diags;
+    const Source *src;
+    Circuit *c;
+    Value *slots;
+    uint64_t steps;
+    uint32_t inline_depth;
+    bool fatal; /* a limit was hit: stop everything */
+    const Span **discarded; /* per qubit: where it was discarded, or NULL */
+    uint32_t unnamed;
+    bool observed; /* an observe statement ran (even one with errors): no W003 */
+    const Node *state;
+    const Node *header;
+    const Define *defines;
+    size_t ndefines;
+} Elab;
+
+#define REPORT(e, code, span, ...)                                                            \
+    diag_report((e)->diags, DIAG_##code, (e)->src, (span), __VA_ARGS__)
+
+static inline Affine affine_const(Real c)
+{
+    return (Affine){.k = real_int(0), .source = ANGLE_CONST, .c = c};
+}
+static inline bool affine_is_const(const Affine *a) { return a->source == ANGLE_CONST; }
+
+/* One step of the budget (E071) and a look at the arena's size (E073); false: stop. */
+bool elab_step(Elab *e, Span at);
+/* real_context: the integer is part of an angle or a coefficient (for W001). */
+bool elab_int(Elab *e, const Node *n, int64_t *out, bool real_context);
+bool elab_affine(Elab *e, const Node *n, Affine *out);
+/* A gate operand: one qubit, or a whole register. */
+bool elab_operand(Elab *e, const Node *n, Operand *out);
+bool elab_check_live(Elab *e, uint32_t q, Span at, const char *use);
+PauliSum *elab_pauli(Elab *e, const Node *n);
+/* Bounds of a range (E050 on a zero step); then range_next steps until it returns false. */
+bool elab_range(Elab *e, const Node *range, int64_t *lo, int64_t *st, int64_t *hi);
+bool elab_range_next(int64_t *v, int64_t st, int64_t hi);
+
 /* ---- frontend.c ------------------------------------------------------------------- */
 
 typedef enum { STAGE_PARSE, STAGE_CHECK, STAGE_ELABORATE } Stage;
