@@ -170,6 +170,10 @@ DiagCode diag_code_lookup(const char *name);
  * tildes, then notes; color adds ANSI colors. json and sarif write one document for the
  * whole sink. */
 void diag_render(FILE *out, const DiagSink *sink, DiagFormat format, bool color);
+/* The diagnostics as a jansson array (the "diagnostics" of the JSON formats), for reports
+ * that embed them; the caller owns the reference. */
+struct json_t;
+struct json_t *diag_json_list(const DiagSink *sink);
 
 /* ---- real.c ------------------------------------------------------------------- */
 

@@ -387,6 +387,16 @@ static json_t *render_sarif(const DiagSink *sink)
                      "results", results);
 }
 
+json_t *diag_json_list(const DiagSink *sink)
+{
+    json_t *list = json_array();
+    const Diag **order = diag_sorted(sink);
+    for (size_t i = 0; i < sink->items.len; i++)
+        json_array_append_new(list, json_diag(order[i]));
+    free(order);
+    return list;
+}
+
 void diag_render(FILE *out, const DiagSink *sink, DiagFormat format, bool color)
 {
     if (format == DIAG_FORMAT_TEXT) {
@@ -401,11 +411,7 @@ void diag_render(FILE *out, const DiagSink *sink, DiagFormat format, bool color)
     if (format == DIAG_FORMAT_SARIF) {
         doc = render_sarif(sink);
     } else {
-        json_t *list = json_array();
-        const Diag **order = diag_sorted(sink);
-        for (size_t i = 0; i < sink->items.len; i++)
-            json_array_append_new(list, json_diag(order[i]));
-        free(order);
+        json_t *list = diag_json_list(sink);
         doc = json_pack("{s:o, s:I, s:I}", "diagnostics", list, "errors",
                         (json_int_t)sink->errors, "warnings", (json_int_t)sink->warnings);
     }

@@ -7,7 +7,8 @@
  * Codes are never renumbered or reused. Ranges:
  *   E001–E009 reading and syntax     E010–E039 names, types and placement (sema)
  *   E040–E069 elaboration            E070–E079 limits
- *   W001–W029 front-end warnings     (the analysis uses W030 and up)
+ *   E080–E099 analysis               W001–W029 front-end warnings
+ *   W030–W069 analysis warnings      N030–N069 analysis notes
  */
 #ifndef ANSC_DIAG_CODES_H
 #define ANSC_DIAG_CODES_H
@@ -65,6 +66,10 @@
     X(E074, SEV_ERROR, "array too large")                                                     \
     X(W001, SEV_WARNING, "integer division in a real expression")                             \
     X(W002, SEV_WARNING, "generator is only a global phase")                                  \
-    X(W003, SEV_WARNING, "no observable")
+    X(W003, SEV_WARNING, "no observable")                                                     \
+    X(E080, SEV_ERROR, "expectation does not hold")                                           \
+    X(W030, SEV_WARNING, "parameter shared by non-commuting generators")                      \
+    X(W031, SEV_WARNING, "expectation not checked")                                           \
+    X(N030, SEV_NOTE, "fixed non-Clifford gates: the algebra is an upper bound")
 
 #endif

@@ -1,14 +1,16 @@
 /*
  * main.c — the ansc driver: the command line, then the passes in order.
  *
- *   ansc check FILE…   parse → check → elaborate; diagnostics only (text, json, sarif)
- *   ansc print FILE    the same, then the circuit (or the tree with --stop-after)
+ *   ansc check FILE…   parse → check → elaborate → analyse; diagnostics only
+ *   ansc analyze FILE  the same, then the analysis report (text or json)
+ *   ansc print FILE    parse → check → elaborate, then the circuit (or a stage's tree)
  *
  * Usage errors exit 2, input errors 1, success 0. This is the only file that decides an
  * exit status; every pass reports into one DiagSink, which is rendered once at the end.
  * Results go to stdout, built whole in memory and written at once; diagnostics to stderr
  * (or to stdout as a document with --format json|sarif).
  */
+#include "analysis/analysis.h"
 #include "frontend/frontend.h"
 
 #include <errno.h>
@@ -27,18 +29,24 @@ typedef struct Options {
     DiagFormat format;
     Stage stop_after;
     int color; /* -1 auto, 0 never, 1 always */
+    uint32_t max_dim;
 } Options;
 
 static const char usage_text[] =
     "usage: ansc COMMAND [options] FILE…\n"
     "\n"
     "commands:\n"
-    "  check FILE…   parse, check and elaborate; print diagnostics only\n"
+    "  check FILE…   parse, check, elaborate and analyse; print diagnostics only\n"
+    "  analyze FILE  the analysis: generators, dynamical Lie algebra, centre, ideals,\n"
+    "                observable modules; checks the file's expect statements\n"
     "  print FILE    print the elaborated circuit, one gate a line\n"
     "\n"
     "options:\n"
     "  -D NAME=VALUE              override a size of the ansatz (repeatable)\n"
-    "  --format text|json|sarif   diagnostics format (check)\n"
+    "  --format text|json|sarif   diagnostics format (check); report format (analyze:\n"
+    "                             text or json)\n"
+    "  --max-dim N                closure budget in algebra elements (default 1048576 for\n"
+    "                             analyze, 65536 for check)\n"
     "  --stop-after=parse|check|elaborate\n"
     "                             print that stage's output (print)\n"
     "  --color=auto|always|never  colored diagnostics (text format)\n"
@@ -112,6 +120,14 @@ static int parse_args(int argc, char **argv, Options *o, bool *done)
                 o->stop_after = STAGE_ELABORATE;
             else
                 return usage_error("unknown stage '%s' (parse, check or elaborate)", s);
+        } else if (strncmp(a, "--max-dim=", 10) == 0 || strcmp(a, "--max-dim") == 0) {
+            const char *v = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : "");
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(v, &end, 10);
+            if (errno || end == v || *end || n == 0 || n > (1ul << 26))
+                return usage_error("--max-dim expects a whole number from 1 to 67108864, got '%s'", v);
+            o->max_dim = (uint32_t)n;
         } else if (strncmp(a, "--color=", 8) == 0) {
             const char *c = a + 8;
             o->color = strcmp(c, "always") == 0 ? 1 : strcmp(c, "never") == 0 ? 0
@@ -130,12 +146,16 @@ static int parse_args(int argc, char **argv, Options *o, bool *done)
     }
     if (!o->command)
         return usage_error("%s", "no command given");
-    if (strcmp(o->command, "check") != 0 && strcmp(o->command, "print") != 0)
-        return usage_error("unknown command '%s' (check or print)", o->command);
+    bool check = strcmp(o->command, "check") == 0, print = strcmp(o->command, "print") == 0,
+         analyze = strcmp(o->command, "analyze") == 0;
+    if (!check && !print && !analyze)
+        return usage_error("unknown command '%s' (check, analyze or print)", o->command);
     if (o->nfiles == 0)
         return usage_error("'%s' needs a file", o->command);
-    if (strcmp(o->command, "print") == 0 && o->nfiles != 1)
+    if (!check && o->nfiles != 1)
         return usage_error("'%s' takes one file", o->command);
+    if (analyze && o->format == DIAG_FORMAT_SARIF)
+        return usage_error("'%s' reports as text or json", "analyze");
     return EXIT_OK;
 }
 
@@ -196,7 +216,12 @@ int main(int argc, char **argv)
             free((char *)o.defines[i].name);
         return status;
     }
-    bool print = strcmp(o.command, "print") == 0;
+    bool print = strcmp(o.command, "print") == 0, analyze = strcmp(o.command, "analyze") == 0;
+    /* check serves editors: a budget of about a second; analyze may take minutes. */
+    AnalysisOptions analysis_options = {
+        .max_dim = o.max_dim ? o.max_dim : analyze ? ANALYSIS_DEFAULT_MAX_DIM : 1u << 16,
+        .max_work = analyze ? LIE_DEFAULT_WORK : (uint64_t)1 << 24};
+    Analysis *analysis = NULL;
     bool color = o.color == 1 || (o.color == -1 && isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
 
     Arena arena;
@@ -205,29 +230,42 @@ int main(int argc, char **argv)
     diag_init(&diags, &arena);
     StrBuf out = {0};
 
-    /* The passes: read → parse → check → elaborate (frontend_run), per file. */
+    /* The passes: read → parse → check → elaborate (frontend_run) → analyse, per file. */
     for (int i = 0; i < o.nfiles; i++) {
         const Source *src = read_source(&arena, &diags, o.files[i]);
         if (!src)
             continue;
         FrontendResult r = frontend_run(&arena, &diags, src, o.defines, o.ndefines,
                                         print ? o.stop_after : STAGE_ELABORATE);
-        if (!print || !r.ok)
+        if (!r.ok)
             continue;
-        if (o.stop_after == STAGE_ELABORATE)
+        if (print && o.stop_after == STAGE_ELABORATE)
             circuit_print(&out, r.circuit);
-        else
+        else if (print)
             ast_dump(&out, r.program);
+        else {
+            Analysis *an = analyze_circuit(&arena, &diags, r.circuit, &analysis_options);
+            if (analyze)
+                analysis = an;
+            else
+                analysis_free(an);
+        }
     }
 
+    bool json_report = analyze && o.format == DIAG_FORMAT_JSON && analysis;
+    if (json_report)
+        analysis_report_json(&out, analysis, &diags);
+    else if (analysis && diags.errors == 0)
+        analysis_report_text(&out, analysis);
     if (o.format == DIAG_FORMAT_TEXT)
         diag_render(stderr, &diags, DIAG_FORMAT_TEXT, color);
-    else
+    else if (!json_report)
         diag_render(print ? stderr : stdout, &diags, o.format, false);
-    if (diags.errors == 0 && out.len)
+    if ((diags.errors == 0 || json_report) && out.len)
         fwrite(out.data, 1, out.len, stdout);
     status = diags.errors ? EXIT_ERRORS : EXIT_OK;
 
+    analysis_free(analysis);
     sb_free(&out);
     arena_free(&arena);
     for (size_t i = 0; i < o.ndefines; i++)

@@ -555,7 +555,9 @@ Test(diag_codes, names_lookup_and_severity)
                   "%s", name);
         cr_assert_eq(diag_code_lookup(name), (DiagCode)c, "%s", name);
         Severity sev = diag_code_severity((DiagCode)c);
-        cr_assert(name[0] == 'E' ? sev == SEV_ERROR : name[0] == 'W' && sev == SEV_WARNING,
+        cr_assert(name[0] == 'E'   ? sev == SEV_ERROR
+                  : name[0] == 'W' ? sev == SEV_WARNING
+                                   : name[0] == 'N' && sev == SEV_NOTE,
                   "%s: prefix and severity disagree", name);
         cr_assert_gt(strlen(diag_code_title((DiagCode)c)), 0u);
         if (c > 0) {

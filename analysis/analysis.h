@@ -1,0 +1,312 @@
+/*
+ * analysis.h — the analysis stage's one header, sectioned by file.
+ *
+ *   frame.c       Circuit            -> Frame        fixed Clifford gates moved to the end:
+ *                                                    later generators and the observables
+ *                                                    conjugated (C† P C), with signs
+ *   generators.c  Circuit + Frame    -> Generators   one effective generator per parameter
+ *                                                    (sharing rule), per input element, per
+ *                                                    fixed non-Clifford gate
+ *   lie.c         generators, seeds  -> LieSpace     the smallest subspace containing the seeds
+ *                                                    and closed under ad of the generators:
+ *                                                    the DLA (seeds = generators) or an
+ *                                                    observable's module (seed = O); exact
+ *   structure.c   LieSpace           -> centre, simple ideals, ranks, names
+ *
+ * Every function is a pure function of its inputs (plus the arena it allocates from). No
+ * floating-point tolerance decides a dimension: string closures are set operations, sum
+ * closures decide independence by exact elimination modulo two 61-bit primes.
+ *
+ * Conventions (physics.md): Pauli strings are Hermitian (Y = iXZ); the Lie bracket of
+ * Hermitian partners is A∘B = i[A, B]; for anticommuting strings P, Q, i[P, Q] = ±2·R with
+ * R the string of PQ. Spans are real.
+ */
+#ifndef ANSC_ANALYSIS_H
+#define ANSC_ANALYSIS_H
+
+#include "frontend/circuit.h"
+
+/* ---- frame.c -------------------------------------------------------------------------- */
+
+/* C† P C for the fixed Clifford gate `kind` (class GATE_CLIFFORD) on the given qubits (call
+ * order: control first), in place on the string p (2·words words). Returns the sign:
+ * C† P C = sign · p_after. Returns 0, p unchanged, for a kind that is not a fixed Clifford. */
+int clifford_conjugate(GateKind kind, const uint32_t *qubits, uint64_t *p, uint32_t words);
+
+typedef struct FrameGate {
+    uint32_t gate;       /* index in circuit->gates */
+    PauliSum *generator; /* F† G F for the Clifford frame F before the gate; identity dropped */
+} FrameGate;
+
+typedef struct Frame {
+    VEC(FrameGate) gates;   /* every gate that is not a fixed Clifford, in circuit order */
+    PauliSum **observables; /* F† O F for the whole frame, one per circuit observable
+                               (identity terms kept: F† I F = I) */
+    uint32_t cliffords;     /* fixed Clifford gates absorbed */
+} Frame;
+
+/* F is the product of the circuit's fixed Clifford gates (C_k ⋯ C_1, time order C_1 first);
+ * the circuit equals F · V, V the frame gates exp(-i·angle·generator) in order, up to a
+ * global phase (dropped identity terms). Discards do not enter. */
+Frame *frame_build(Arena *a, const Circuit *c);
+
+/* ---- generators.c --------------------------------------------------------------------- */
+
+/* One effective generator: exp(-i θ G) for the variable θ it belongs to. */
+typedef struct EffectiveGenerator {
+    PauliSum *op;       /* after the frame, weighted by the angle coefficients, no identity */
+    AngleSource source; /* ANGLE_PARAM, ANGLE_INPUT, or ANGLE_CONST for a fixed gate */
+    uint32_t index;     /* the parameter or input element */
+    uint32_t gate;      /* the first gate it comes from (circuit->gates index) */
+    bool split;         /* one of several separate generators of a shared parameter */
+} EffectiveGenerator;
+
+typedef struct Generators {
+    VEC(EffectiveGenerator) list; /* distinct up to a scalar factor, ordered by the first gate
+                                     of each variable (a split variable's gates together) */
+    uint32_t fixed;               /* fixed non-Clifford gates among them */
+    uint32_t unused_params;       /* parameters that drive no gate */
+} Generators;
+
+/* The sharing rule of language.md: the gates a parameter drives give one generator, the
+ * weighted sum of theirs, when they commute pairwise and every gate standing between them
+ * commutes with them too; otherwise each gives its own (W030). Fixed non-Clifford gates
+ * are generators too (N030). Generators equal up to a scalar are kept once. */
+Generators *generators_build(Arena *a, DiagSink *diags, const Circuit *c, const Frame *f);
+
+/* i[A, B] / 2, exactly (Real coefficients): for anticommuting strings P, Q this is ±R. */
+PauliSum *psum_bracket(Arena *a, const PauliSum *x, const PauliSum *y);
+/* Whether y = c·x for some real c != 0 (both without zero terms). */
+bool psum_parallel(const PauliSum *x, const PauliSum *y);
+
+/* ---- lie.c ---------------------------------------------------------------------------- */
+
+/* Pauli strings with ids, in insertion order, hashed. */
+typedef struct StringSet {
+    uint32_t words;
+    uint32_t len, cap;
+    uint64_t *strings; /* len × 2·words */
+    uint32_t *index;   /* open addressing: id+1, 0 empty */
+    uint32_t index_cap;
+} StringSet;
+
+void stringset_init(StringSet *s, uint32_t words);
+/* Id of p, adding it when new (*added says which). Grows with malloc: stringset_free. */
+uint32_t stringset_add(StringSet *s, const uint64_t *p, bool *added);
+int64_t stringset_find(const StringSet *s, const uint64_t *p);
+void stringset_free(StringSet *s);
+static inline const uint64_t *stringset_get(const StringSet *s, uint32_t id)
+{
+    return s->strings + (size_t)id * 2u * s->words;
+}
+
+/* A vector over the strings of a StringSet: exact (mod LIE_PRIME and mod LIE_PRIME2) and
+ * real (unit norm). The columns are those where the exact vector is nonzero. A basis
+ * element is the raw bracket i[G, X]/2 of the closure (not reduced against the others), so
+ * the value vectors of a basis are unit vectors but not orthogonal. */
+typedef struct SparseVec {
+    uint32_t len;
+    uint32_t *col;  /* string ids, ascending */
+    uint64_t *mod;  /* the vector's coefficients mod LIE_PRIME (an integer multiple of it) */
+    uint64_t *mod2; /* the same vector mod LIE_PRIME2 */
+    double *value;  /* the same direction in doubles, normalised to unit Euclidean norm */
+} SparseVec;
+
+#define LIE_PRIME 0x1FFFFFFFFFFFFFFFull  /* 2^61 - 1 */
+#define LIE_PRIME2 0x3FFFFFFFFFFFFFC7ull /* 2^62 - 57 */
+
+/* lie.c's exact row echelon forms (one per prime), kept for lie_contains. */
+typedef struct LieEchelon LieEchelon;
+
+typedef struct LieSpace {
+    uint32_t nqubits, words;
+    uint32_t dim;
+    bool complete;  /* false: the budget stopped the closure and dim is a lower bound */
+    bool strings;   /* spanned by Pauli strings: the basis is set's strings [0, dim) */
+    StringSet set;  /* strings == true: the basis; else every string that occurs */
+    SparseVec *basis; /* strings == false: dim vectors */
+    LieEchelon *echelon; /* strings == false: private to lie.c */
+    /* The two primes found different ranks (an unlucky prime: rank mod p never exceeds the
+     * true rank, so dim is the larger, which is exact unless both were unlucky). */
+    bool primes_disagree;
+} LieSpace;
+
+/* The smallest real subspace that contains the seeds and is closed under X -> i[G, X] for
+ * every generator G. Identity terms are ignored. Stops at max_dim elements (complete =
+ * false; also at LIE_MAX_ENTRIES stored coefficients on the sum path). When every
+ * generator and seed is one string the space is string-spanned (strings == true); a sum
+ * closure whose vectors touch exactly dim strings is returned in string form too. The
+ * result owns malloc'd memory: lie_space_free. */
+#define LIE_MAX_ENTRIES (1u << 24)
+LieSpace *lie_close(uint32_t nqubits, PauliSum *const *gens, size_t ngens, PauliSum *const *seeds,
+                    size_t nseeds, uint32_t max_dim);
+/* The same with a work budget for the sum path: the closure stops (complete = false) once
+ * exact elimination has done max_work units (a multiply-subtract is one, a fill-in entry
+ * eight; about 2^25 units a second on this project's machines). lie_close uses
+ * LIE_DEFAULT_WORK, a few minutes at most; `ansc check` uses 2^24. */
+#define LIE_DEFAULT_WORK ((uint64_t)1 << 32)
+LieSpace *lie_close_budget(uint32_t nqubits, PauliSum *const *gens, size_t ngens,
+                           PauliSum *const *seeds, size_t nseeds, uint32_t max_dim,
+                           uint64_t max_work);
+void lie_space_free(LieSpace *s);
+/* Whether v (a Pauli sum; identity terms ignored) lies in the span, decided exactly (an
+ * inexact coefficient counts as the rational its double holds). */
+bool lie_contains(const LieSpace *s, const PauliSum *v);
+
+/* ---- structure.c ---------------------------------------------------------------------- */
+
+/* Ideal.short_roots when the root lengths were not computed. */
+#define LIE_ROOTS_UNKNOWN UINT32_MAX
+
+typedef struct Ideal {
+    uint32_t dim;
+    uint32_t rank;        /* 0: not computed (an unsplit ideal, or beyond the budget) */
+    uint32_t short_roots; /* roots shorter than the longest (0: one length), computed only
+                             where dim and rank leave so(2k+1) and sp(k) undecided;
+                             else LIE_ROOTS_UNKNOWN */
+    bool simple;          /* false: a sum of simple ideals that could not be split */
+    const char *name;     /* "su(4)", "so(8)", "sp(2)", … or NULL */
+} Ideal;
+
+typedef struct Structure {
+    uint32_t center_dim; /* exact */
+    VEC(Ideal) ideals;   /* the simple ideals of [g, g], largest first */
+    const char *name;    /* the whole algebra, "u(1)^2 ⊕ su(4) ⊕ so(6)^2"; NULL when an
+                            ideal is unnamed (exceptional, unsplit, rank unknown) or g = 0 */
+    bool full;           /* g = su(2^k) on the k touched qubits */
+    bool decomposed;     /* every listed ideal is simple (false: some ideal.simple is false) */
+} Structure;
+
+/* The centre, simple ideals (dimensions, ranks, names) and name of the closure g of the
+ * generators gens (g = lie_close(gens, seeds = gens), complete). NULL when g is incomplete,
+ * is not the closure of gens, or is sum-spanned beyond LIE_STRUCTURE_MAX_DENSE. */
+Structure *lie_structure(Arena *a, const LieSpace *g, PauliSum *const *gens, size_t ngens);
+/* su(N), so(N), sp(N), u(1) (dim 1), or NULL, from a simple algebra's dimension, rank and
+ * number of short roots (LIE_ROOTS_UNKNOWN: not known; then NULL where dimension and rank
+ * do not decide: so(2k+1) and sp(k) for k >= 3). Coincidences take one name, su before sp
+ * before so (so(3) = su(2), so(5) = sp(2), so(6) = su(4)); so(4) is not simple: NULL. */
+const char *lie_simple_name(Arena *a, uint32_t dim, uint32_t rank, uint32_t short_roots);
+
+/* ---- structure_sum.c: lie_structure for sum-spanned g (internal to structure*.c) ------- */
+
+/* Largest sum-spanned algebra decomposed (dense d×d linear algebra modulo LIE_PRIME). */
+#define LIE_STRUCTURE_MAX_DENSE 1500u
+/* Fills st->center_dim and st->ideals (names not yet given); false when g is beyond
+ * LIE_STRUCTURE_MAX_DENSE or its basis is not independent modulo LIE_PRIME. */
+bool lie_structure_sums(Arena *a, const LieSpace *g, PauliSum *const *gens, size_t ngens,
+                        Structure *st);
+
+/* ---- structure_modp.c: exact linear algebra modulo LIE_PRIME (for structure_sum.c) -- */
+
+__extension__ typedef unsigned __int128 ModpWide;
+
+static inline uint64_t modp_add(uint64_t a, uint64_t b)
+{
+    uint64_t r = a + b;
+    return r >= LIE_PRIME ? r - LIE_PRIME : r;
+}
+static inline uint64_t modp_sub(uint64_t a, uint64_t b) { return a >= b ? a - b : a + (LIE_PRIME - b); }
+static inline uint64_t modp_neg(uint64_t a) { return a ? LIE_PRIME - a : 0; }
+
+/* t < 2^128 reduced: 2^61 ≡ 1, so fold the high bits onto the low ones twice. */
+static inline uint64_t modp_fold(ModpWide t)
+{
+    ModpWide u = (t & LIE_PRIME) + (t >> 61);
+    uint64_t r = (uint64_t)(u & LIE_PRIME) + (uint64_t)(u >> 61);
+    return r >= LIE_PRIME ? r - LIE_PRIME : r;
+}
+static inline uint64_t modp_mul(uint64_t a, uint64_t b) { return modp_fold((ModpWide)a * b); }
+
+/* row r -= f · row s over columns [from, cols). */
+static inline void modp_row_axpy(uint64_t *r, const uint64_t *s, uint64_t f, uint32_t from, uint32_t cols)
+{
+    for (uint32_t j = from; j < cols; j++)
+        if (s[j])
+            r[j] = modp_sub(r[j], modp_mul(f, s[j]));
+}
+
+
+uint64_t modp_pow(uint64_t a, uint64_t e);
+uint64_t modp_inv(uint64_t a); /* a != 0 */
+/* A pseudo-random residue from a splitmix64 state (a fixed seed keeps results pure). */
+uint64_t modp_random(uint64_t *state);
+void *modp_alloc(size_t n, size_t size); /* calloc that aborts */
+
+/* Dense row-major matrices. c (n×m) = a (n×k)·b (k×m), c not aliased; y = a·x for d×d a. */
+void modp_mat_mul(uint64_t *c, const uint64_t *a, const uint64_t *b, uint32_t n, uint32_t k,
+                  uint32_t m);
+void modp_mat_vec(uint64_t *y, const uint64_t *a, const uint64_t *x, uint32_t d);
+/* Gauss–Jordan in place; the first rank rows become the RREF, pivots in piv. */
+uint32_t modp_rref(uint64_t *m, uint32_t rows, uint32_t cols, uint32_t *piv);
+/* Null space basis (nullity × cols, malloc'd) of m (destroyed). */
+uint64_t *modp_kernel(uint64_t *m, uint32_t rows, uint32_t cols, uint32_t *nullity);
+/* Inverse (malloc'd) of the n×n matrix a, or NULL when singular. */
+uint64_t *modp_inverse(const uint64_t *a, uint32_t n);
+
+/* A subspace of F_p^cols as rows in reduced row echelon form. */
+typedef struct ModpSpace {
+    uint32_t dim, cap, cols;
+    uint64_t *rows; /* dim × cols */
+    uint32_t *piv;  /* row r is 1 at column piv[r], and every other row is 0 there */
+} ModpSpace;
+ModpSpace modp_space_new(uint32_t cols);
+void modp_space_free(ModpSpace *s);
+/* Adds v (reduced in place) when it is independent of the rows; true then. */
+bool modp_space_insert(ModpSpace *s, uint64_t *v);
+
+/* A polynomial, coefficients low to high; deg = −1 for zero. */
+typedef struct ModpPoly {
+    int deg;
+    uint64_t *c;
+    uint32_t cap;
+} ModpPoly;
+ModpPoly modp_poly_new(uint32_t cap);
+void modp_poly_free(ModpPoly *p);
+uint64_t modp_poly_eval(const ModpPoly *p, uint64_t x);
+/* The characteristic polynomial of the n×n matrix a, which is left in upper Hessenberg form
+ * H = T a T^{-1}; x (n×n identity on entry, or NULL) receives T^{-1}. */
+ModpPoly modp_charpoly(uint64_t *a, uint32_t n, uint64_t *x);
+/* The roots in F_p of f (deg >= 1) that are simple roots of f (at most deg f of them). */
+uint32_t modp_simple_roots(const ModpPoly *f, uint64_t *roots, uint64_t *rng);
+/* f monic = Π_k s_k^k: count[k] = deg s_k for k = 1 … deg f (count has deg f + 1 slots). */
+void modp_squarefree_degrees(const ModpPoly *f, uint32_t *count);
+
+/* ---- analyze.c: the pipeline --------------------------------------------------------- */
+
+enum { ANALYSIS_DEFAULT_MAX_DIM = 1 << 20 };
+
+typedef struct AnalysisOptions {
+    uint32_t max_dim;  /* closure budget (elements); 0: ANALYSIS_DEFAULT_MAX_DIM */
+    uint64_t max_work; /* sum-path elimination budget; 0: LIE_DEFAULT_WORK */
+} AnalysisOptions;
+
+typedef struct ObservableFacts {
+    const char *name;
+    bool in_dla;       /* O ∈ span(g) (i·O ∈ ig), decided exactly */
+    uint32_t module_dim;
+    bool module_complete;
+} ObservableFacts;
+
+typedef struct Analysis {
+    const Circuit *circuit;
+    Frame *frame;
+    Generators *generators;
+    LieSpace *dla;         /* owned: analysis_free */
+    Structure *structure;  /* NULL when the closure stopped at the budget */
+    ObservableFacts *observables; /* one per circuit observable */
+    uint32_t max_dim;
+    uint64_t max_work;
+} Analysis;
+
+/* frame → generators → DLA → structure → modules, then the `expect` statements (E080,
+ * W031). Returns NULL only if the circuit is NULL. */
+Analysis *analyze_circuit(Arena *a, DiagSink *diags, const Circuit *c, const AnalysisOptions *o);
+void analysis_free(Analysis *an);
+
+/* ---- report.c ------------------------------------------------------------------------- */
+
+void analysis_report_text(StrBuf *sb, const Analysis *an);
+/* The JSON report of cli.md (the keys computed so far), diagnostics included. */
+void analysis_report_json(StrBuf *sb, const Analysis *an, const DiagSink *diags);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * report.c — the analysis as text for people and as the JSON of cli.md.
+ *
+ * Both read an Analysis and write into a StrBuf; neither computes anything. The text is
+ * meant for teaching as much as for checking: it says what each number is. Keys of the
+ * JSON report that later stages compute (purities, variance, scaling, verdict) are added
+ * by those stages.
+ */
+#include "analysis.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+
+static void put_sizes(StrBuf *sb, const Circuit *c)
+{
+    for (size_t i = 0; i < c->sizes.len; i++)
+        sb_printf(sb, "%s%s = %lld", i ? ", " : "", c->sizes.data[i].name,
+                  (long long)c->sizes.data[i].value);
+}
+
+void analysis_report_text(StrBuf *sb, const Analysis *an)
+{
+    const Circuit *c = an->circuit;
+    sb_printf(sb, "ansatz %s(", c->name);
+    put_sizes(sb, c);
+    sb_printf(sb, "): %u qubits, %u parameters, %u inputs, %zu gates\n", c->nqubits, c->nparams,
+              c->ninputs, c->gates.len);
+    sb_printf(sb, "generators: %zu distinct after the Clifford frame (%u Clifford gates moved to "
+              "the end) and parameter sharing",
+              an->generators->list.len, an->frame->cliffords);
+    if (an->generators->fixed)
+        sb_printf(sb, "; %u fixed non-Clifford", an->generators->fixed);
+    sb_putc(sb, '\n');
+
+    const LieSpace *g = an->dla;
+    sb_printf(sb, "dynamical Lie algebra: dimension %s%u", g->complete ? "" : "at least ", g->dim);
+    if (!g->complete)
+        sb_printf(sb, " (the closure stopped at its budget: --max-dim %u elements, or the "
+                  "elimination work)\n", an->max_dim);
+    else if (an->structure && an->structure->name)
+        sb_printf(sb, ", %s\n", an->structure->name);
+    else
+        sb_putc(sb, '\n');
+    if (an->structure) {
+        const Structure *s = an->structure;
+        sb_printf(sb, "  centre: dimension %u\n", s->center_dim);
+        sb_puts(sb, "  simple ideals:");
+        if (s->ideals.len == 0)
+            sb_puts(sb, " none (the algebra is abelian)");
+        for (size_t i = 0; i < s->ideals.len; i++)
+            sb_printf(sb, "%s %s (dimension %u, rank %u)", i ? "," : "",
+                      s->ideals.data[i].name ? s->ideals.data[i].name : "unnamed",
+                      s->ideals.data[i].dim, s->ideals.data[i].rank);
+        sb_putc(sb, '\n');
+        sb_printf(sb, "  all of su(2^k) on the qubits it touches: %s\n", s->full ? "yes" : "no");
+    }
+    sb_printf(sb, "observables: %zu\n", c->observables.len);
+    for (size_t i = 0; i < c->observables.len; i++) {
+        const ObservableFacts *o = &an->observables[i];
+        sb_printf(sb, "  %s: %s the algebra; its module (the space its Heisenberg evolution "
+                  "stays in) has dimension %s%u\n",
+                  o->name, !g->complete ? "maybe in" : o->in_dla ? "in" : "not in",
+                  o->module_complete ? "" : "at least ", o->module_dim);
+    }
+}
+
+void analysis_report_json(StrBuf *sb, const Analysis *an, const DiagSink *diags)
+{
+    const Circuit *c = an->circuit;
+    json_t *sizes = json_object();
+    for (size_t i = 0; i < c->sizes.len; i++)
+        json_object_set_new(sizes, c->sizes.data[i].name, json_integer(c->sizes.data[i].value));
+    json_t *dla = json_pack("{s:I, s:b}", "dimension", (json_int_t)an->dla->dim, "complete",
+                            an->dla->complete);
+    if (an->structure) {
+        const Structure *s = an->structure;
+        json_t *ideals = json_array(), *ranks = json_array(), *names = json_array();
+        for (size_t i = 0; i < s->ideals.len; i++) {
+            json_array_append_new(ideals, json_integer(s->ideals.data[i].dim));
+            json_array_append_new(ranks, json_integer(s->ideals.data[i].rank));
+            json_array_append_new(names, s->ideals.data[i].name
+                                             ? json_string(s->ideals.data[i].name)
+                                             : json_null());
+        }
+        json_object_set_new(dla, "full", json_boolean(s->full));
+        json_object_set_new(dla, "center_dimension", json_integer(s->center_dim));
+        json_object_set_new(dla, "ideals", ideals);
+        json_object_set_new(dla, "ideal_ranks", ranks);
+        json_object_set_new(dla, "ideal_names", names);
+        json_object_set_new(dla, "name", s->name ? json_string(s->name) : json_null());
+    } else {
+        json_object_set_new(dla, "full", json_null());
+        json_object_set_new(dla, "center_dimension", json_null());
+        json_object_set_new(dla, "ideals", json_null());
+        json_object_set_new(dla, "name", json_null());
+    }
+    json_t *observables = json_array();
+    for (size_t i = 0; i < c->observables.len; i++) {
+        const ObservableFacts *o = &an->observables[i];
+        json_array_append_new(observables,
+                              json_pack("{s:s, s:o, s:I, s:b}", "name", o->name, "in_dla",
+                                        an->dla->complete ? json_boolean(o->in_dla) : json_null(),
+                                        "module_dimension", (json_int_t)o->module_dim,
+                                        "module_complete", o->module_complete));
+    }
+    json_t *doc = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "ansatz",
+                            c->name, "sizes", sizes, "qubits", (json_int_t)c->nqubits,
+                            "parameters", (json_int_t)c->nparams, "inputs",
+                            (json_int_t)c->ninputs, "gates", (json_int_t)c->gates.len,
+                            "generators", (json_int_t)an->generators->list.len, "dla", dla,
+                            "observables", observables, "diagnostics",
+                            (json_t *)diag_json_list(diags));
+    char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (text) {
+        sb_puts(sb, text);
+        sb_putc(sb, '\n');
+        free(text);
+    }
+    json_decref(doc);
+}

@@ -1,0 +1,542 @@
+/*
+ * structure_modp.c — exact linear algebra modulo p = 2^61 − 1 for structure_sum.c: dense
+ * matrices (product, reduced row echelon form, null space, inverse), subspaces kept in
+ * reduced row echelon form, and polynomials (characteristic polynomial by Hessenberg
+ * reduction, the simple roots in F_p by gcd with x^p − x and Cantor–Zassenhaus splitting,
+ * Yun's square-free decomposition).
+ *
+ * Pure functions over caller-owned arrays; results are malloc'd and named as such. Out of
+ * memory aborts, as arena_alloc does. Products are accumulated in 128 bits and folded with
+ * 2^61 ≡ 1, so an inner loop costs one multiply and one add.
+ */
+#include "analysis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void *modp_alloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        abort();
+    return p;
+}
+
+uint64_t modp_pow(uint64_t a, uint64_t e)
+{
+    uint64_t r = 1;
+    for (; e; e >>= 1, a = modp_mul(a, a))
+        if (e & 1)
+            r = modp_mul(r, a);
+    return r;
+}
+uint64_t modp_inv(uint64_t a) { return modp_pow(a, LIE_PRIME - 2); }
+
+/* splitmix64: the fixed-seed source of random elements. */
+static uint64_t modp_random_next(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+uint64_t modp_random(uint64_t *state) { return (modp_random_next(state) >> 3) % LIE_PRIME; }
+
+/* ---- dense matrices (row-major, uint64_t) --------------------------------------------- */
+
+/* c (n×m) = a (n×k) · b (k×m); c may not alias. Sums of up to 60 products of numbers
+ * below 2^61 fit in 128 bits before a fold. */
+void modp_mat_mul(uint64_t *c, const uint64_t *a, const uint64_t *b, uint32_t n, uint32_t k,
+                    uint32_t m)
+{
+    ModpWide *acc = modp_alloc(m, sizeof *acc);
+    for (uint32_t i = 0; i < n; i++) {
+        memset(acc, 0, m * sizeof *acc);
+        for (uint32_t l = 0; l < k; l++) {
+            uint64_t x = a[(size_t)i * k + l];
+            const uint64_t *row = b + (size_t)l * m;
+            if (x)
+                for (uint32_t j = 0; j < m; j++)
+                    acc[j] += (ModpWide)x * row[j];
+            if (l % 60 == 59)
+                for (uint32_t j = 0; j < m; j++)
+                    acc[j] = modp_fold(acc[j]);
+        }
+        for (uint32_t j = 0; j < m; j++)
+            c[(size_t)i * m + j] = modp_fold(acc[j]);
+    }
+    free(acc);
+}
+
+/* y = a x for a d×d matrix: blocks of 60 products in 128 bits, then a fold. */
+void modp_mat_vec(uint64_t *y, const uint64_t *a, const uint64_t *x, uint32_t d)
+{
+    for (uint32_t i = 0; i < d; i++) {
+        const uint64_t *row = a + (size_t)i * d;
+        uint64_t sum = 0;
+        for (uint32_t j = 0; j < d;) {
+            uint32_t end = d - j > 60 ? j + 60 : d;
+            ModpWide acc = 0;
+            for (; j < end; j++)
+                acc += (ModpWide)row[j] * x[j];
+            sum = modp_add(sum, modp_fold(acc));
+        }
+        y[i] = sum;
+    }
+}
+
+/* Gauss–Jordan in place: the first rank rows become the reduced row echelon form, with
+ * pivot columns piv[0..rank). Returns the rank. */
+uint32_t modp_rref(uint64_t *m, uint32_t rows, uint32_t cols, uint32_t *piv)
+{
+    uint32_t r = 0;
+    for (uint32_t c = 0; c < cols && r < rows; c++) {
+        uint32_t i = r;
+        while (i < rows && !m[(size_t)i * cols + c])
+            i++;
+        if (i == rows)
+            continue;
+        uint64_t *R = m + (size_t)r * cols;
+        if (i != r) {
+            uint64_t *I = m + (size_t)i * cols;
+            for (uint32_t j = c; j < cols; j++) {
+                uint64_t t = R[j];
+                R[j] = I[j], I[j] = t;
+            }
+        }
+        uint64_t inv = modp_inv(R[c]);
+        for (uint32_t j = c; j < cols; j++)
+            R[j] = modp_mul(R[j], inv);
+        for (uint32_t k = 0; k < rows; k++) {
+            uint64_t *K = m + (size_t)k * cols;
+            if (k != r && K[c])
+                modp_row_axpy(K, R, K[c], c, cols);
+        }
+        piv[r++] = c;
+    }
+    return r;
+}
+
+/* A basis of the null space {x : m x = 0} of m (rows×cols, destroyed), as rows of a
+ * malloc'd nullity×cols matrix. */
+uint64_t *modp_kernel(uint64_t *m, uint32_t rows, uint32_t cols, uint32_t *nullity)
+{
+    uint32_t *piv = modp_alloc(cols, sizeof *piv);
+    uint32_t rank = modp_rref(m, rows, cols, piv), f = 0;
+    bool *is_piv = modp_alloc(cols, sizeof *is_piv);
+    for (uint32_t r = 0; r < rank; r++)
+        is_piv[piv[r]] = true;
+    uint64_t *k = modp_alloc((size_t)(cols - rank) * cols, sizeof *k);
+    for (uint32_t c = 0; c < cols; c++) {
+        if (is_piv[c])
+            continue;
+        uint64_t *v = k + (size_t)f++ * cols;
+        v[c] = 1;
+        for (uint32_t r = 0; r < rank; r++)
+            v[piv[r]] = modp_neg(m[(size_t)r * cols + c]);
+    }
+    free(piv);
+    free(is_piv);
+    *nullity = f;
+    return k;
+}
+
+/* The inverse of the n×n matrix a, or NULL when it is singular modulo p. */
+uint64_t *modp_inverse(const uint64_t *a, uint32_t n)
+{
+    uint64_t *t = modp_alloc((size_t)n * 2 * n, sizeof *t);
+    uint32_t *piv = modp_alloc(n, sizeof *piv);
+    for (uint32_t i = 0; i < n; i++) {
+        memcpy(t + (size_t)i * 2 * n, a + (size_t)i * n, n * sizeof *t);
+        t[(size_t)i * 2 * n + n + i] = 1;
+    }
+    uint32_t rank = modp_rref(t, n, 2 * n, piv);
+    uint64_t *inv = NULL;
+    if (rank == n && (n == 0 || piv[n - 1] == n - 1)) {
+        inv = modp_alloc((size_t)n * n, sizeof *inv);
+        for (uint32_t i = 0; i < n; i++)
+            memcpy(inv + (size_t)i * n, t + (size_t)i * 2 * n + n, n * sizeof *inv);
+    }
+    free(t);
+    free(piv);
+    return inv;
+}
+
+/* ---- polynomials over F_p (coefficients low to high; deg −1 is the zero polynomial) ---- */
+
+
+ModpPoly modp_poly_new(uint32_t cap)
+{
+    ModpPoly p = {-1, modp_alloc(cap + 1, sizeof(uint64_t)), cap + 1};
+    return p;
+}
+void modp_poly_free(ModpPoly *p) { free(p->c); }
+static void modp_poly_fit(ModpPoly *p, uint32_t cap)
+{
+    if (cap + 1 > p->cap) {
+        p->c = realloc(p->c, (cap + 1) * sizeof *p->c);
+        if (!p->c)
+            abort();
+        p->cap = cap + 1;
+    }
+}
+static void modp_poly_trim(ModpPoly *p)
+{
+    while (p->deg >= 0 && !p->c[p->deg])
+        p->deg--;
+}
+static void modp_poly_copy(ModpPoly *dst, const ModpPoly *src)
+{
+    modp_poly_fit(dst, src->deg < 0 ? 0 : (uint32_t)src->deg);
+    dst->deg = src->deg;
+    if (src->deg >= 0)
+        memcpy(dst->c, src->c, (size_t)(src->deg + 1) * sizeof *dst->c);
+}
+
+static ModpPoly modp_poly_copy_new(const ModpPoly *src)
+{
+    ModpPoly p = modp_poly_new(src->deg < 0 ? 0 : (uint32_t)src->deg);
+    modp_poly_copy(&p, src);
+    return p;
+}
+
+/* c_i ← c_i − v, growing the polynomial to degree i when needed. */
+static void modp_poly_sub_at(ModpPoly *p, int i, uint64_t v)
+{
+    modp_poly_fit(p, (uint32_t)i);
+    for (int j = p->deg + 1; j <= i; j++)
+        p->c[j] = 0;
+    if (p->deg < i)
+        p->deg = i;
+    p->c[i] = modp_sub(p->c[i], v);
+    modp_poly_trim(p);
+}
+
+uint64_t modp_poly_eval(const ModpPoly *p, uint64_t x)
+{
+    uint64_t r = 0;
+    for (int i = p->deg; i >= 0; i--)
+        r = modp_add(modp_mul(r, x), p->c[i]);
+    return r;
+}
+
+/* a ← a mod f (f nonzero); the quotient goes to q when q is not NULL. */
+static void modp_poly_divmod(ModpPoly *a, const ModpPoly *f, ModpPoly *q)
+{
+    uint64_t inv = modp_inv(f->c[f->deg]);
+    if (q) {
+        q->deg = a->deg - f->deg;
+        modp_poly_fit(q, q->deg < 0 ? 0 : (uint32_t)q->deg);
+        if (q->deg >= 0)
+            memset(q->c, 0, (size_t)(q->deg + 1) * sizeof *q->c);
+    }
+    for (int i = a->deg; i >= f->deg; i--) {
+        uint64_t t = modp_mul(a->c[i], inv);
+        if (q)
+            q->c[i - f->deg] = t;
+        if (!t)
+            continue;
+        for (int j = 0; j <= f->deg; j++)
+            a->c[i - f->deg + j] = modp_sub(a->c[i - f->deg + j], modp_mul(t, f->c[j]));
+    }
+    if (a->deg >= f->deg)
+        a->deg = f->deg - 1;
+    modp_poly_trim(a);
+}
+
+/* r ← a·b mod f, deg a, deg b < deg f. */
+static void modp_poly_mulmod(ModpPoly *r, const ModpPoly *a, const ModpPoly *b, const ModpPoly *f)
+{
+    ModpPoly t = modp_poly_new((uint32_t)(a->deg + b->deg + 1 > 0 ? a->deg + b->deg + 1 : 1));
+    t.deg = a->deg < 0 || b->deg < 0 ? -1 : a->deg + b->deg;
+    for (int i = 0; i <= t.deg; i++) {
+        ModpWide acc = 0;
+        int lo = i - b->deg > 0 ? i - b->deg : 0, hi = i < a->deg ? i : a->deg;
+        for (int j = lo, n = 0; j <= hi; j++, n++) {
+            acc += (ModpWide)a->c[j] * b->c[i - j];
+            if (n % 60 == 59)
+                acc = modp_fold(acc);
+        }
+        t.c[i] = modp_fold(acc);
+    }
+    modp_poly_trim(&t);
+    modp_poly_divmod(&t, f, NULL);
+    modp_poly_copy(r, &t);
+    modp_poly_free(&t);
+}
+
+/* r ← (x + a)^e mod f. */
+static void modp_poly_powmod_linear(ModpPoly *r, uint64_t a, uint64_t e, const ModpPoly *f)
+{
+    ModpPoly base = modp_poly_new(2);
+    base.deg = 1, base.c[0] = a, base.c[1] = 1;
+    modp_poly_divmod(&base, f, NULL);
+    modp_poly_fit(r, 1);
+    r->deg = 0, r->c[0] = 1;
+    int top = 63;
+    while (top > 0 && !(e >> top & 1))
+        top--;
+    for (int b = top; b >= 0; b--) {
+        modp_poly_mulmod(r, r, r, f);
+        if (e >> b & 1)
+            modp_poly_mulmod(r, r, &base, f);
+    }
+    modp_poly_free(&base);
+}
+
+/* a ← gcd(a, b), monic; b is destroyed. */
+static void modp_poly_gcd(ModpPoly *a, ModpPoly *b)
+{
+    while (b->deg >= 0) {
+        modp_poly_divmod(a, b, NULL);
+        ModpPoly t = *a;
+        *a = *b, *b = t;
+    }
+    if (a->deg >= 0) {
+        uint64_t inv = modp_inv(a->c[a->deg]);
+        for (int i = 0; i <= a->deg; i++)
+            a->c[i] = modp_mul(a->c[i], inv);
+    }
+}
+
+/* The roots of h, a product of distinct monic linear factors (Cantor–Zassenhaus: for a
+ * random a, gcd((x + a)^((p−1)/2) − 1, h) takes each root with probability 1/2). */
+static void modp_poly_split(const ModpPoly *h, uint64_t *roots, uint32_t *n, uint64_t *rng)
+{
+    if (h->deg <= 0)
+        return;
+    if (h->deg == 1) {
+        roots[(*n)++] = modp_neg(modp_mul(h->c[0], modp_inv(h->c[1])));
+        return;
+    }
+    ModpPoly g = modp_poly_new((uint32_t)h->deg), t = modp_poly_new((uint32_t)h->deg);
+    for (int tries = 0; tries < 200; tries++) {
+        modp_poly_powmod_linear(&g, modp_random(rng), (LIE_PRIME - 1) / 2, h);
+        modp_poly_sub_at(&g, 0, 1);
+        modp_poly_copy(&t, h);
+        modp_poly_gcd(&t, &g); /* t = gcd(h, g) */
+        if (t.deg > 0 && t.deg < h->deg) {
+            ModpPoly rest = modp_poly_copy_new(h), q = modp_poly_new((uint32_t)h->deg);
+            modp_poly_divmod(&rest, &t, &q);
+            modp_poly_split(&t, roots, n, rng);
+            modp_poly_split(&q, roots, n, rng);
+            modp_poly_free(&rest), modp_poly_free(&q);
+            break;
+        }
+    }
+    modp_poly_free(&g), modp_poly_free(&t);
+}
+
+/* The roots in F_p of f (deg ≥ 1) that are simple roots of f; returns their number. */
+uint32_t modp_simple_roots(const ModpPoly *f, uint64_t *roots, uint64_t *rng)
+{
+    uint32_t n = 0;
+    ModpPoly xp = modp_poly_new((uint32_t)f->deg), g1 = modp_poly_copy_new(f), df = modp_poly_new((uint32_t)f->deg);
+    modp_poly_powmod_linear(&xp, 0, LIE_PRIME, f); /* x^p mod f */
+    modp_poly_sub_at(&xp, 1, 1);
+    modp_poly_gcd(&g1, &xp); /* gcd(f, x^p − x): the distinct roots in F_p */
+    df.deg = f->deg - 1;
+    for (int i = 0; i < f->deg; i++)
+        df.c[i] = modp_mul((uint64_t)(i + 1), f->c[i + 1]);
+    modp_poly_trim(&df);
+    ModpPoly g2 = modp_poly_copy_new(&g1), q = modp_poly_new((uint32_t)f->deg), rest = modp_poly_copy_new(&g1);
+    modp_poly_gcd(&g2, &df); /* the roots that are multiple in f */
+    modp_poly_divmod(&rest, &g2, &q);
+    modp_poly_split(&q, roots, &n, rng);
+    modp_poly_free(&xp), modp_poly_free(&g1), modp_poly_free(&df), modp_poly_free(&g2), modp_poly_free(&q), modp_poly_free(&rest);
+    return n;
+}
+
+/* col_{j+1} += Σ_{k > j+1} u_k·col_k of the n×n matrix m, row by row. */
+static void add_columns(uint64_t *m, uint32_t n, uint32_t j, const uint64_t *u)
+{
+    for (uint32_t r = 0; r < n; r++) {
+        uint64_t *row = m + (size_t)r * n, sum = 0;
+        for (uint32_t k = j + 2; k < n;) {
+            uint32_t end = n - k > 60 ? k + 60 : n;
+            ModpWide acc = 0;
+            for (; k < end; k++)
+                acc += (ModpWide)u[k] * row[k];
+            sum = modp_add(sum, modp_fold(acc));
+        }
+        row[j + 1] = modp_add(row[j + 1], sum);
+    }
+}
+
+/* The characteristic polynomial of the n×n matrix a (destroyed): similarity to upper
+ * Hessenberg form, then the recurrence over its leading blocks (Cohen, Algorithm 2.2.9).
+ * When x is not NULL (n×n, identity on entry) it receives T^{-1} with H = T a T^{-1}, so
+ * that an eigenvector h of H gives the eigenvector x·h of a. */
+ModpPoly modp_charpoly(uint64_t *a, uint32_t n, uint64_t *x)
+{
+#define H(i, j) a[(size_t)(i) * n + (j)]
+    uint64_t *u = modp_alloc(n, sizeof *u);
+    for (uint32_t j = 0; j + 2 < n; j++) {
+        uint32_t i = j + 1;
+        while (i < n && !H(i, j))
+            i++;
+        if (i == n)
+            continue;
+        if (i != j + 1) { /* swap rows and columns i, j+1 */
+            for (uint32_t c = 0; c < n; c++) {
+                uint64_t t = H(i, c);
+                H(i, c) = H(j + 1, c), H(j + 1, c) = t;
+            }
+            for (uint32_t r = 0; r < n; r++) {
+                uint64_t t = H(r, i);
+                H(r, i) = H(r, j + 1), H(r, j + 1) = t;
+                if (x) {
+                    t = x[(size_t)r * n + i];
+                    x[(size_t)r * n + i] = x[(size_t)r * n + j + 1], x[(size_t)r * n + j + 1] = t;
+                }
+            }
+        }
+        /* E = I − Σ_k u_k e_k e_{j+1}^T clears column j below the subdiagonal; a ← E a E^{-1}
+         * is the row operations row_k −= u_k·row_{j+1}, then col_{j+1} += Σ_k u_k·col_k
+         * (a dot product along each row, which keeps the access contiguous). */
+        uint64_t inv = modp_inv(H(j + 1, j));
+        for (uint32_t k = j + 2; k < n; k++) {
+            u[k] = modp_mul(H(k, j), inv);
+            if (u[k])
+                modp_row_axpy(&H(k, 0), &H(j + 1, 0), u[k], j, n);
+        }
+        add_columns(a, n, j, u);
+        if (x)
+            add_columns(x, n, j, u);
+    }
+    /* p_m = (x − h_{m−1,m−1}) p_{m−1} − Σ_i (Π subdiagonal) h_{m−i−1,m−1} p_{m−i−1} */
+    uint64_t *p = modp_alloc((size_t)(n + 1) * (n + 1), sizeof *p);
+#define PC(m, k) p[(size_t)(m) * (n + 1) + (k)]
+    PC(0, 0) = 1;
+    for (uint32_t m = 1; m <= n; m++) {
+        uint64_t h = H(m - 1, m - 1);
+        for (uint32_t k = 0; k <= m; k++)
+            PC(m, k) = modp_sub(k ? PC(m - 1, k - 1) : 0, k < m ? modp_mul(h, PC(m - 1, k)) : 0);
+        uint64_t t = 1;
+        for (uint32_t i = 1; i < m; i++) {
+            t = modp_mul(t, H(m - i, m - i - 1));
+            if (!t)
+                break;
+            uint64_t f = modp_mul(t, H(m - i - 1, m - 1));
+            for (uint32_t k = 0; k <= m - i - 1; k++)
+                PC(m, k) = modp_sub(PC(m, k), modp_mul(f, PC(m - i - 1, k)));
+        }
+    }
+    ModpPoly r = modp_poly_new(n);
+    r.deg = (int)n;
+    for (uint32_t k = 0; k <= n; k++)
+        r.c[k] = PC(n, k);
+    free(p);
+    free(u);
+    return r;
+#undef PC
+#undef H
+}
+
+/* ---- subspaces of coordinate space: rows in reduced row echelon form ------------------- */
+
+
+ModpSpace modp_space_new(uint32_t cols)
+{
+    ModpSpace s = {0, 4, cols, modp_alloc((size_t)4 * cols, sizeof(uint64_t)), modp_alloc(4, 4)};
+    return s;
+}
+
+void modp_space_free(ModpSpace *s)
+{
+    free(s->rows);
+    free(s->piv);
+}
+
+/* Adds v (reduced in place) when it is independent; true then. */
+bool modp_space_insert(ModpSpace *s, uint64_t *v)
+{
+    uint32_t n = s->cols;
+    /* The rows are reduced, so v − Σ_r v[piv_r]·row_r clears every pivot at once: one
+     * product accumulated in 128 bits, folded every 60 rows. */
+    if (s->dim) {
+        ModpWide *acc = modp_alloc(n, sizeof *acc);
+        uint64_t *f = modp_alloc(s->dim, sizeof *f);
+        for (uint32_t r = 0; r < s->dim; r++)
+            f[r] = v[s->piv[r]];
+        for (uint32_t r = 0, used = 0; r < s->dim; r++) {
+            if (!f[r])
+                continue;
+            const uint64_t *R = s->rows + (size_t)r * n;
+            for (uint32_t j = 0; j < n; j++)
+                acc[j] += (ModpWide)f[r] * R[j];
+            if (++used % 60 == 0)
+                for (uint32_t j = 0; j < n; j++)
+                    acc[j] = modp_fold(acc[j]);
+        }
+        for (uint32_t j = 0; j < n; j++)
+            v[j] = modp_sub(v[j], modp_fold(acc[j]));
+        free(acc);
+        free(f);
+    }
+    uint32_t c = 0;
+    while (c < n && !v[c])
+        c++;
+    if (c == n)
+        return false;
+    uint64_t inv = modp_inv(v[c]);
+    for (uint32_t j = c; j < n; j++)
+        v[j] = modp_mul(v[j], inv);
+    for (uint32_t r = 0; r < s->dim; r++) {
+        uint64_t *R = s->rows + (size_t)r * n;
+        if (R[c])
+            modp_row_axpy(R, v, R[c], 0, n);
+    }
+    if (s->dim == s->cap) {
+        s->cap *= 2;
+        s->rows = realloc(s->rows, (size_t)s->cap * n * sizeof *s->rows);
+        s->piv = realloc(s->piv, s->cap * sizeof *s->piv);
+        if (!s->rows || !s->piv)
+            abort();
+    }
+    memcpy(s->rows + (size_t)s->dim * n, v, n * sizeof *v);
+    s->piv[s->dim++] = c;
+    return true;
+}
+
+/* ---- what the search cannot split: the centroid ------------------------------------- */
+
+/* a / b for b dividing a. */
+static ModpPoly modp_poly_quotient(const ModpPoly *a, const ModpPoly *b)
+{
+    ModpPoly r = modp_poly_copy_new(a), q = modp_poly_new(a->deg < 0 ? 0 : (uint32_t)a->deg);
+    modp_poly_divmod(&r, b, &q);
+    modp_poly_free(&r);
+    return q;
+}
+
+static ModpPoly modp_poly_derivative(const ModpPoly *f)
+{
+    ModpPoly d = modp_poly_new(f->deg < 1 ? 0 : (uint32_t)f->deg);
+    d.deg = f->deg - 1;
+    for (int i = 0; i < f->deg; i++)
+        d.c[i] = modp_mul((uint64_t)(i + 1), f->c[i + 1]);
+    modp_poly_trim(&d);
+    return d;
+}
+
+/* Yun's square-free decomposition of the monic f = Π_k s_k^k: count[k] = deg s_k. */
+void modp_squarefree_degrees(const ModpPoly *f, uint32_t *count)
+{
+    ModpPoly df = modp_poly_derivative(f), a = modp_poly_copy_new(f), t = modp_poly_copy_new(&df);
+    modp_poly_gcd(&a, &t); /* a = gcd(f, f') */
+    ModpPoly b = modp_poly_quotient(f, &a), c = modp_poly_quotient(&df, &a);
+    for (uint32_t k = 1; b.deg > 0; k++) {
+        ModpPoly db = modp_poly_derivative(&b), dd = modp_poly_copy_new(&c);
+        for (int i = 0; i <= db.deg; i++) /* dd = c − b' */
+            modp_poly_sub_at(&dd, i, db.c[i]);
+        ModpPoly g = modp_poly_copy_new(&b), t2 = modp_poly_copy_new(&dd);
+        modp_poly_gcd(&g, &t2);
+        count[k] = g.deg > 0 ? (uint32_t)g.deg : 0;
+        ModpPoly nb = modp_poly_quotient(&b, &g), nc = modp_poly_quotient(&dd, &g);
+        modp_poly_free(&b), modp_poly_free(&c), modp_poly_free(&db), modp_poly_free(&dd), modp_poly_free(&g), modp_poly_free(&t2);
+        b = nb, c = nc;
+    }
+    modp_poly_free(&df), modp_poly_free(&a), modp_poly_free(&t), modp_poly_free(&b), modp_poly_free(&c);
+}
+
