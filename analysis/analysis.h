@@ -266,10 +266,64 @@ uint64_t modp_poly_eval(const ModpPoly *p, uint64_t x);
 /* The characteristic polynomial of the n×n matrix a, which is left in upper Hessenberg form
  * H = T a T^{-1}; x (n×n identity on entry, or NULL) receives T^{-1}. */
 ModpPoly modp_charpoly(uint64_t *a, uint32_t n, uint64_t *x);
-/* The roots in F_p of f (deg >= 1) that are simple roots of f (at most deg f of them). */
-uint32_t modp_simple_roots(const ModpPoly *f, uint64_t *roots, uint64_t *rng);
+/* The product of x − λ over the roots λ ∈ F_p that are simple roots of f (deg f >= 1). */
+ModpPoly modp_simple_root_part(const ModpPoly *f);
+/* A root of h, a product of distinct linear factors of degree >= 1 (Cantor–Zassenhaus). */
+uint64_t modp_one_root(const ModpPoly *h, uint64_t *rng);
+/* h ← h / gcd(h, g). */
+void modp_poly_remove_common(ModpPoly *h, const ModpPoly *g);
+/* f / (x − root) for a root of f. */
+ModpPoly modp_poly_div_linear(const ModpPoly *f, uint64_t root);
+/* The minimal polynomial (monic) of the linearly recurrent sequence a[0..n), n >= 2·its
+ * degree (Berlekamp–Massey). */
+ModpPoly modp_berlekamp_massey(const uint64_t *a, uint32_t n);
 /* f monic = Π_k s_k^k: count[k] = deg s_k for k = 1 … deg f (count has deg f + 1 slots). */
 void modp_squarefree_degrees(const ModpPoly *f, uint32_t *count);
+
+/* ---- scaling.c: growth fits and the verdict ---------------------------------------- */
+
+typedef enum { GROWTH_UNKNOWN, GROWTH_POLYNOMIAL, GROWTH_EXPONENTIAL } GrowthKind;
+
+typedef struct Growth {
+    GrowthKind kind;
+    double degree; /* polynomial: y ~ x^degree (negative for a decay) */
+    double base;   /* exponential: y ~ base^x (below 1 for a decay) */
+    bool exact;    /* polynomial: the points are exactly a polynomial of this degree */
+} Growth;
+
+/* The growth of y over x (sizes, ascending, y > 0), from at least three points. */
+Growth growth_fit(const double *x, const double *y, size_t n);
+
+typedef struct ScalingPoint {
+    int64_t size;
+    uint32_t qubits;
+    uint32_t dla_dim, module_dim; /* module: the first observable's */
+    bool dla_complete, module_complete, in_dla;
+    double variance; /* NAN when not predicted */
+} ScalingPoint;
+
+typedef struct Scaling {
+    const char *size; /* the size swept ("n") */
+    VEC(ScalingPoint) points;
+    Growth dla, module, variance;
+} Scaling;
+
+/* Fits the growths from the points whose closures completed. */
+void scaling_fit(Scaling *s);
+
+typedef enum { TRI_UNKNOWN = -1, TRI_FALSE = 0, TRI_TRUE = 1 } Tri;
+
+typedef struct Verdict {
+    Tri barren_plateau, simulable;
+    const char *method; /* what `ansc build --method auto` would choose */
+    const char *reason;
+} Verdict;
+
+/* The verdict's rules (docs/analysis.md, "Verdict"), from the analysis at the requested
+ * size and, when there is one, the scaling study. Then checks the file's `expect simulable`
+ * and `expect barren_plateau` (E080, or W031 when the verdict is unknown). */
+struct Analysis;
+void analysis_conclude(Arena *a, DiagSink *diags, struct Analysis *an, Scaling *scaling);
 
 /* ---- analyze.c: the pipeline --------------------------------------------------------- */
 
@@ -282,7 +336,9 @@ typedef struct AnalysisOptions {
 
 typedef struct ObservableFacts {
     const char *name;
+    PauliSum *op;      /* after the frame, without its identity part */
     bool in_dla;       /* O ∈ span(g) (i·O ∈ ig), decided exactly */
+    LieSpace *module;  /* V_O; owned: analysis_free */
     uint32_t module_dim;
     bool module_complete;
 } ObservableFacts;
@@ -296,6 +352,9 @@ typedef struct Analysis {
     ObservableFacts *observables; /* one per circuit observable */
     uint32_t max_dim;
     uint64_t max_work;
+    Scaling *scaling;  /* NULL: nothing was swept */
+    Verdict verdict;   /* after analysis_conclude */
+    bool concluded;
 } Analysis;
 
 /* frame → generators → DLA → structure → modules, then the `expect` statements (E080,

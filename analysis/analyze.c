@@ -58,13 +58,9 @@ static void check_expects(DiagSink *diags, const Analysis *an)
             known = c->observables.len > 0 && an->observables[0].module_complete;
             have = known ? an->observables[0].module_dim : 0;
             break;
-        case FACT_SIMULABLE:
+        case FACT_SIMULABLE: /* the verdict's: analysis_conclude */
         case FACT_BARREN_PLATEAU:
         case FACT__COUNT:
-            diag_report(diags, DIAG_W031, c->src, x->span,
-                        "'%s%s' is not checked: this version of ansc computes no verdict yet",
-                        x->negated ? "!" : "",
-                        x->fact == FACT_SIMULABLE ? "simulable" : "barren_plateau");
             continue;
         }
         if (!known) {
@@ -117,12 +113,13 @@ Analysis *analyze_circuit(Arena *a, DiagSink *diags, const Circuit *c, const Ana
             psum_compact(a, op);
         }
         of->name = c->observables.data[i].name;
+        of->op = op;
         of->in_dla = an->dla->complete && op->len > 0 && lie_contains(an->dla, op);
         LieSpace *m = lie_close_budget(c->nqubits, gens, ngens, &op, op->len ? 1 : 0, an->max_dim,
                                        an->max_work);
+        of->module = m;
         of->module_dim = m->dim;
         of->module_complete = m->complete;
-        lie_space_free(m);
     }
     check_expects(diags, an);
     return an;
@@ -130,6 +127,9 @@ Analysis *analyze_circuit(Arena *a, DiagSink *diags, const Circuit *c, const Ana
 
 void analysis_free(Analysis *an)
 {
-    if (an && an->dla)
-        lie_space_free(an->dla);
+    if (!an)
+        return;
+    lie_space_free(an->dla);
+    for (size_t i = 0; i < an->circuit->observables.len; i++)
+        lie_space_free(an->observables[i].module);
 }

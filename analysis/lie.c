@@ -619,6 +619,7 @@ static void lie_bracket(LieSpace *s, LieWork *w, const SparseVec *g, const Spars
     uint32_t words = s->words, n = 2 * words;
     uint64_t *P = w->buf, *R = w->buf + n;
     lie_epoch(w);
+    w->ops += (uint64_t)g->len * x->len; /* each pair tested, an anticommuting one hashed */
     for (uint32_t a = 0; a < g->len; a++) {
         memcpy(P, stringset_get(&s->set, g->col[a]), n * sizeof *P);
         const uint64_t ga[2] = {g->mod[a], g->mod2[a]};
@@ -627,6 +628,7 @@ static void lie_bracket(LieSpace *s, LieWork *w, const SparseVec *g, const Spars
             if (pauli_commutes(P, Q, words))
                 continue;
             unsigned k = pauli_product(P, Q, R, words); /* odd: i^{k+1} = +1 for k = 3 */
+            w->ops += 16;
             uint32_t c = stringset_add(&s->set, R, NULL);
             lie_work_fit(w, s->set.len);
             const uint64_t xb[2] = {x->mod[b], x->mod2[b]};

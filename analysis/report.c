@@ -9,6 +9,7 @@
 #include "analysis.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 
 static void put_sizes(StrBuf *sb, const Circuit *c)
@@ -16,6 +17,84 @@ static void put_sizes(StrBuf *sb, const Circuit *c)
     for (size_t i = 0; i < c->sizes.len; i++)
         sb_printf(sb, "%s%s = %lld", i ? ", " : "", c->sizes.data[i].name,
                   (long long)c->sizes.data[i].value);
+}
+
+static const char *tri_text(Tri t) { return t == TRI_TRUE ? "yes" : t == TRI_FALSE ? "no" : "unknown"; }
+
+static void put_growth(StrBuf *sb, Growth g)
+{
+    if (g.kind == GROWTH_POLYNOMIAL)
+        sb_printf(sb, "polynomial, degree %g%s", g.degree, g.exact ? "" : " (estimated)");
+    else if (g.kind == GROWTH_EXPONENTIAL)
+        sb_printf(sb, "exponential, base %.2f", g.base);
+    else
+        sb_puts(sb, "unknown (fewer than three complete points)");
+}
+
+static void report_scaling_text(StrBuf *sb, const Analysis *an)
+{
+    const Scaling *sc = an->scaling;
+    if (!sc)
+        return;
+    sb_printf(sb, "scaling over %s:\n  %6s %7s %12s %12s\n", sc->size, sc->size, "qubits", "dim g",
+              "dim V_O");
+    for (size_t i = 0; i < sc->points.len; i++) {
+        const ScalingPoint *p = &sc->points.data[i];
+        char dla[32], mod[32];
+        snprintf(dla, sizeof dla, "%s%u", p->dla_complete ? "" : ">=", p->dla_dim);
+        snprintf(mod, sizeof mod, "%s%u", p->module_complete ? "" : ">=", p->module_dim);
+        sb_printf(sb, "  %6lld %7u %12s %12s\n", (long long)p->size, p->qubits, dla, mod);
+    }
+    sb_puts(sb, "  dim g: ");
+    put_growth(sb, sc->dla);
+    sb_puts(sb, "\n  dim V_O: ");
+    put_growth(sb, sc->module);
+    sb_putc(sb, '\n');
+}
+
+static void report_verdict_text(StrBuf *sb, const Analysis *an)
+{
+    if (!an->concluded)
+        return;
+    const Verdict *v = &an->verdict;
+    sb_printf(sb, "verdict:\n  barren plateau: %s\n  classically simulable: %s\n  method: %s\n"
+              "  because: %s\n",
+              tri_text(v->barren_plateau), tri_text(v->simulable), v->method, v->reason);
+}
+
+static json_t *json_tri(Tri t) { return t == TRI_UNKNOWN ? json_null() : json_boolean(t == TRI_TRUE); }
+
+static json_t *json_growth(Growth g)
+{
+    if (g.kind == GROWTH_POLYNOMIAL)
+        return json_pack("{s:s, s:f, s:b}", "kind", "polynomial", "degree", g.degree, "exact",
+                         g.exact);
+    if (g.kind == GROWTH_EXPONENTIAL)
+        return json_pack("{s:s, s:f}", "kind", "exponential", "base", g.base);
+    return json_null();
+}
+
+static json_t *json_scaling(const Analysis *an)
+{
+    const Scaling *sc = an->scaling;
+    if (!sc)
+        return json_null();
+    json_t *points = json_array();
+    for (size_t i = 0; i < sc->points.len; i++) {
+        const ScalingPoint *p = &sc->points.data[i];
+        json_t *o = json_object();
+        json_object_set_new(o, sc->size, json_integer(p->size));
+        json_object_set_new(o, "qubits", json_integer(p->qubits));
+        json_object_set_new(o, "dla_dimension", json_integer(p->dla_dim));
+        json_object_set_new(o, "dla_complete", json_boolean(p->dla_complete));
+        json_object_set_new(o, "module_dimension", json_integer(p->module_dim));
+        json_object_set_new(o, "module_complete", json_boolean(p->module_complete));
+        json_object_set_new(o, "variance", isfinite(p->variance) ? json_real(p->variance) : json_null());
+        json_array_append_new(points, o);
+    }
+    return json_pack("{s:s, s:o, s:o, s:o, s:o}", "size", sc->size, "points", points,
+                     "dla_growth", json_growth(sc->dla), "module_growth", json_growth(sc->module),
+                     "variance_growth", json_growth(sc->variance));
 }
 
 void analysis_report_text(StrBuf *sb, const Analysis *an)
@@ -62,6 +141,8 @@ void analysis_report_text(StrBuf *sb, const Analysis *an)
                   o->name, !g->complete ? "maybe in" : o->in_dla ? "in" : "not in",
                   o->module_complete ? "" : "at least ", o->module_dim);
     }
+    report_scaling_text(sb, an);
+    report_verdict_text(sb, an);
 }
 
 void analysis_report_json(StrBuf *sb, const Analysis *an, const DiagSink *diags)
@@ -103,13 +184,19 @@ void analysis_report_json(StrBuf *sb, const Analysis *an, const DiagSink *diags)
                                         "module_dimension", (json_int_t)o->module_dim,
                                         "module_complete", o->module_complete));
     }
-    json_t *doc = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "ansatz",
-                            c->name, "sizes", sizes, "qubits", (json_int_t)c->nqubits,
+    json_t *verdict = an->concluded
+                          ? json_pack("{s:o, s:o, s:s, s:s}", "barren_plateau",
+                                      json_tri(an->verdict.barren_plateau), "simulable",
+                                      json_tri(an->verdict.simulable), "method", an->verdict.method,
+                                      "reason", an->verdict.reason)
+                          : json_null();
+    json_t *doc = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
+                            "ansatz", c->name, "sizes", sizes, "qubits", (json_int_t)c->nqubits,
                             "parameters", (json_int_t)c->nparams, "inputs",
                             (json_int_t)c->ninputs, "gates", (json_int_t)c->gates.len,
                             "generators", (json_int_t)an->generators->list.len, "dla", dla,
-                            "observables", observables, "diagnostics",
-                            (json_t *)diag_json_list(diags));
+                            "observables", observables, "scaling", json_scaling(an), "verdict",
+                            verdict, "diagnostics", (json_t *)diag_json_list(diags));
     char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (text) {
         sb_puts(sb, text);

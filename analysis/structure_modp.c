@@ -299,39 +299,37 @@ static void modp_poly_gcd(ModpPoly *a, ModpPoly *b)
     }
 }
 
-/* The roots of h, a product of distinct monic linear factors (Cantor–Zassenhaus: for a
- * random a, gcd((x + a)^((p−1)/2) − 1, h) takes each root with probability 1/2). */
-static void modp_poly_split(const ModpPoly *h, uint64_t *roots, uint32_t *n, uint64_t *rng)
+/* One root of h, a product of distinct monic linear factors (Cantor–Zassenhaus: for a
+ * random a, gcd((x + a)^((p−1)/2) − 1, h) takes each root with probability 1/2; keep the
+ * smaller side until one factor is left). */
+uint64_t modp_one_root(const ModpPoly *h, uint64_t *rng)
 {
-    if (h->deg <= 0)
-        return;
-    if (h->deg == 1) {
-        roots[(*n)++] = modp_neg(modp_mul(h->c[0], modp_inv(h->c[1])));
-        return;
-    }
-    ModpPoly g = modp_poly_new((uint32_t)h->deg), t = modp_poly_new((uint32_t)h->deg);
-    for (int tries = 0; tries < 200; tries++) {
-        modp_poly_powmod_linear(&g, modp_random(rng), (LIE_PRIME - 1) / 2, h);
+    ModpPoly cur = modp_poly_copy_new(h), g = modp_poly_new((uint32_t)h->deg);
+    ModpPoly t = modp_poly_new((uint32_t)h->deg), q = modp_poly_new((uint32_t)h->deg);
+    for (int tries = 0; cur.deg > 1 && tries < 400; tries++) {
+        modp_poly_powmod_linear(&g, modp_random(rng), (LIE_PRIME - 1) / 2, &cur);
         modp_poly_sub_at(&g, 0, 1);
-        modp_poly_copy(&t, h);
-        modp_poly_gcd(&t, &g); /* t = gcd(h, g) */
-        if (t.deg > 0 && t.deg < h->deg) {
-            ModpPoly rest = modp_poly_copy_new(h), q = modp_poly_new((uint32_t)h->deg);
+        modp_poly_copy(&t, &cur);
+        modp_poly_gcd(&t, &g); /* t = gcd(cur, g) */
+        if (t.deg <= 0 || t.deg >= cur.deg)
+            continue;
+        if (2 * t.deg > cur.deg) { /* keep the smaller factor */
+            ModpPoly rest = modp_poly_copy_new(&cur);
             modp_poly_divmod(&rest, &t, &q);
-            modp_poly_split(&t, roots, n, rng);
-            modp_poly_split(&q, roots, n, rng);
-            modp_poly_free(&rest), modp_poly_free(&q);
-            break;
+            modp_poly_copy(&t, &q);
+            modp_poly_free(&rest);
         }
+        modp_poly_copy(&cur, &t);
     }
-    modp_poly_free(&g), modp_poly_free(&t);
+    uint64_t root = cur.deg == 1 ? modp_neg(modp_mul(cur.c[0], modp_inv(cur.c[1]))) : 0;
+    modp_poly_free(&cur), modp_poly_free(&g), modp_poly_free(&t), modp_poly_free(&q);
+    return root;
 }
 
-/* The roots in F_p of f (deg ≥ 1) that are simple roots of f; returns their number. */
-uint32_t modp_simple_roots(const ModpPoly *f, uint64_t *roots, uint64_t *rng)
+ModpPoly modp_simple_root_part(const ModpPoly *f)
 {
-    uint32_t n = 0;
-    ModpPoly xp = modp_poly_new((uint32_t)f->deg), g1 = modp_poly_copy_new(f), df = modp_poly_new((uint32_t)f->deg);
+    ModpPoly xp = modp_poly_new((uint32_t)f->deg), g1 = modp_poly_copy_new(f);
+    ModpPoly df = modp_poly_new((uint32_t)f->deg);
     modp_poly_powmod_linear(&xp, 0, LIE_PRIME, f); /* x^p mod f */
     modp_poly_sub_at(&xp, 1, 1);
     modp_poly_gcd(&g1, &xp); /* gcd(f, x^p − x): the distinct roots in F_p */
@@ -339,12 +337,73 @@ uint32_t modp_simple_roots(const ModpPoly *f, uint64_t *roots, uint64_t *rng)
     for (int i = 0; i < f->deg; i++)
         df.c[i] = modp_mul((uint64_t)(i + 1), f->c[i + 1]);
     modp_poly_trim(&df);
-    ModpPoly g2 = modp_poly_copy_new(&g1), q = modp_poly_new((uint32_t)f->deg), rest = modp_poly_copy_new(&g1);
+    ModpPoly g2 = modp_poly_copy_new(&g1), q = modp_poly_new((uint32_t)f->deg);
     modp_poly_gcd(&g2, &df); /* the roots that are multiple in f */
-    modp_poly_divmod(&rest, &g2, &q);
-    modp_poly_split(&q, roots, &n, rng);
-    modp_poly_free(&xp), modp_poly_free(&g1), modp_poly_free(&df), modp_poly_free(&g2), modp_poly_free(&q), modp_poly_free(&rest);
-    return n;
+    modp_poly_divmod(&g1, &g2, &q);
+    modp_poly_free(&xp), modp_poly_free(&g1), modp_poly_free(&df), modp_poly_free(&g2);
+    return q;
+}
+
+void modp_poly_remove_common(ModpPoly *h, const ModpPoly *g)
+{
+    ModpPoly c = modp_poly_copy_new(h), t = modp_poly_copy_new(g), q = modp_poly_new((uint32_t)h->deg);
+    modp_poly_gcd(&c, &t);
+    if (c.deg > 0) {
+        modp_poly_divmod(h, &c, &q);
+        modp_poly_copy(h, &q);
+    }
+    modp_poly_free(&c), modp_poly_free(&t), modp_poly_free(&q);
+}
+
+ModpPoly modp_poly_div_linear(const ModpPoly *f, uint64_t root)
+{
+    ModpPoly q = modp_poly_new(f->deg > 0 ? (uint32_t)f->deg - 1 : 0);
+    q.deg = f->deg - 1;
+    uint64_t carry = 0;
+    for (int i = f->deg; i >= 1; i--) { /* synthetic division */
+        carry = modp_add(f->c[i], modp_mul(carry, root));
+        q.c[i - 1] = carry;
+    }
+    return q;
+}
+
+ModpPoly modp_berlekamp_massey(const uint64_t *a, uint32_t n)
+{
+    /* Connection polynomials C (current) and B (before the last length change). */
+    ModpPoly C = modp_poly_new(n + 1), B = modp_poly_new(n + 1), T = modp_poly_new(n + 1);
+    C.deg = B.deg = 0, C.c[0] = B.c[0] = 1;
+    uint32_t L = 0, shift = 1;
+    uint64_t b = 1;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t delta = a[i];
+        for (uint32_t j = 1; j <= L && (int)j <= C.deg; j++)
+            delta = modp_add(delta, modp_mul(C.c[j], a[i - j]));
+        if (!delta) {
+            shift++;
+            continue;
+        }
+        uint64_t coef = modp_mul(delta, modp_inv(b));
+        bool grow = 2 * L <= i;
+        if (grow)
+            modp_poly_copy(&T, &C);
+        for (int j = 0; j <= B.deg; j++) /* C −= coef · x^shift · B */
+            modp_poly_sub_at(&C, j + (int)shift, modp_mul(coef, B.c[j]));
+        if (grow) {
+            L = i + 1 - L;
+            modp_poly_copy(&B, &T);
+            b = delta;
+            shift = 1;
+        } else {
+            shift++;
+        }
+    }
+    /* The minimal polynomial is the reverse of C at degree L: x^L C(1/x). */
+    ModpPoly mu = modp_poly_new(L);
+    mu.deg = (int)L;
+    for (uint32_t j = 0; j <= L; j++)
+        mu.c[L - j] = (int)j <= C.deg ? C.c[j] : 0;
+    modp_poly_free(&C), modp_poly_free(&B), modp_poly_free(&T);
+    return mu;
 }
 
 /* col_{j+1} += Σ_{k > j+1} u_k·col_k of the n×n matrix m, row by row. */
@@ -499,7 +558,7 @@ bool modp_space_insert(ModpSpace *s, uint64_t *v)
     return true;
 }
 
-/* ---- what the search cannot split: the centroid ------------------------------------- */
+/* ---- polynomials: square-free decomposition ------------------------------------------ */
 
 /* a / b for b dividing a. */
 static ModpPoly modp_poly_quotient(const ModpPoly *a, const ModpPoly *b)

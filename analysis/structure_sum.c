@@ -387,23 +387,41 @@ static void gram_matrix(SumCtx *cx)
 
 /* ---- ideals: spin and complement ------------------------------------------------------ */
 
-/* The smallest subspace containing w and closed under every A_k: the ideal w generates. */
-static ModpSpace spin(const SumCtx *cx, const uint64_t *w)
+/* The smallest subspace containing w and closed under every A_k: the ideal w generates.
+ * Spinning under each A_k costs K reductions per vector; instead the Krylov space of w
+ * under a random element Z of the algebra (not the one w is an eigenvector of) fills the
+ * ideal, and closure is then checked exactly enough: for each A_k, A_k x ∈ V for a random
+ * x ∈ V fails with probability at most 1/p when A_k V ⊄ V (the map x ↦ A_k x mod V is
+ * linear), and a failure only adds the vector and resumes. The ideal lies in an invariant
+ * subspace of dimension limit, so reaching that ends the spin at once. */
+static ModpSpace spin(SumCtx *cx, RandomElement *z, const uint64_t *w, uint32_t limit)
 {
     uint32_t d = cx->d, head = 0, len = 0;
     ModpSpace I = modp_space_new(d);
-    uint64_t *queue = modp_alloc((size_t)d * d, sizeof *queue), *v = modp_alloc(d, sizeof *v);
+    uint64_t *queue = modp_alloc((size_t)(limit + 1) * d, sizeof *queue);
+    uint64_t *v = modp_alloc(d, sizeof *v), *x = modp_alloc(d, sizeof *x);
     memcpy(v, w, d * sizeof *v);
     if (modp_space_insert(&I, v))
         memcpy(queue + (size_t)len++ * d, v, d * sizeof *v);
-    for (; head < len; head++)
-        for (uint32_t k = 0; k < cx->K; k++) {
-            sparse_vec(v, &cx->A[k], queue + (size_t)head * d);
+    for (bool closed = false; !closed && I.dim < limit;) {
+        for (; head < len && I.dim < limit; head++) {
+            random_element_vec(cx, z, queue + (size_t)head * d, v);
             if (modp_space_insert(&I, v))
                 memcpy(queue + (size_t)len++ * d, v, d * sizeof *v);
         }
-    free(queue);
-    free(v);
+        closed = true;
+        for (uint32_t k = 0; k < cx->K && I.dim < limit; k++) {
+            memset(x, 0, d * sizeof *x);
+            for (uint32_t r = 0; r < I.dim; r++)
+                modp_row_axpy(x, I.rows + (size_t)r * d, modp_random(&cx->rng), 0, d);
+            sparse_vec(v, &cx->A[k], x);
+            if (modp_space_insert(&I, v)) {
+                memcpy(queue + (size_t)len++ * d, v, d * sizeof *v);
+                closed = false;
+            }
+        }
+    }
+    free(queue), free(v), free(x);
     return I;
 }
 
@@ -439,147 +457,205 @@ static ModpSpace complement(const SumCtx *cx, const ModpSpace *M, const ModpSpac
 /* ---- the search for simple ideals ----------------------------------------------------- */
 
 /* A random element Y = R·S + T of the associative algebra of the A_k, with R, S, T random
- * combinations of the A_k, kept as its coefficients and applied by sparse products. */
+ * combinations of the A_k, each kept sparse. */
 typedef struct RandomElement {
-    uint64_t *coef; /* 3K: R's, S's, T's */
-    uint64_t *u, *v, *t;
+    Sparse R, S, T;
+    uint64_t *u, *v;
 } RandomElement;
+
+static Sparse random_combination(SumCtx *cx, uint64_t *dense)
+{
+    size_t dd = (size_t)cx->d * cx->d;
+    memset(dense, 0, dd * sizeof *dense);
+    for (uint32_t k = 0; k < cx->K; k++) {
+        const Sparse *A = &cx->A[k];
+        uint64_t c = modp_random(&cx->rng);
+        for (uint32_t i = 0; i < A->n; i++)
+            for (uint32_t e = A->start[i]; e < A->start[i + 1]; e++) {
+                uint64_t *x = &dense[(size_t)i * cx->d + A->col[e]];
+                *x = modp_add(*x, modp_mul(c, A->val[e]));
+            }
+    }
+    return sparse_from_dense(dense, cx->d);
+}
 
 static RandomElement random_element(SumCtx *cx)
 {
-    uint32_t d = cx->d;
-    RandomElement y = {modp_alloc(3 * cx->K, 8), modp_alloc(d, 8), modp_alloc(d, 8), modp_alloc(d, 8)};
-    for (uint32_t i = 0; i < 3 * cx->K; i++)
-        y.coef[i] = modp_random(&cx->rng);
+    uint64_t *dense = modp_alloc((size_t)cx->d * cx->d, 8);
+    RandomElement y;
+    y.R = random_combination(cx, dense);
+    y.S = random_combination(cx, dense);
+    y.T = random_combination(cx, dense);
+    y.u = modp_alloc(cx->d, 8), y.v = modp_alloc(cx->d, 8);
+    free(dense);
     return y;
 }
 
-static void random_element_free(RandomElement *y) { free(y->coef), free(y->u), free(y->v), free(y->t); }
-
-/* out = Σ_k c_k A_k x. */
-static void combination_vec(const SumCtx *cx, const uint64_t *c, const uint64_t *x, uint64_t *out,
-                            uint64_t *tmp)
+static void random_element_free(RandomElement *y)
 {
-    memset(out, 0, cx->d * sizeof *out);
-    for (uint32_t k = 0; k < cx->K; k++) {
-        sparse_vec(tmp, &cx->A[k], x);
-        for (uint32_t i = 0; i < cx->d; i++)
-            out[i] = modp_add(out[i], modp_mul(c[k], tmp[i]));
-    }
+    sparse_free(&y->R), sparse_free(&y->S), sparse_free(&y->T);
+    free(y->u), free(y->v);
 }
 
 /* out = Y x. */
 static void random_element_vec(const SumCtx *cx, RandomElement *y, const uint64_t *x, uint64_t *out)
 {
-    uint32_t K = cx->K;
-    combination_vec(cx, y->coef + K, x, y->u, y->t);  /* S x */
-    combination_vec(cx, y->coef, y->u, y->v, y->t);   /* R S x */
-    combination_vec(cx, y->coef + 2 * K, x, out, y->t); /* T x */
+    sparse_vec(y->u, &y->S, x);
+    sparse_vec(y->v, &y->R, y->u);
+    sparse_vec(out, &y->T, x);
     for (uint32_t i = 0; i < cx->d; i++)
         out[i] = modp_add(out[i], y->v[i]);
 }
 
-/* Y restricted to the invariant subspace V, in V's coordinates (dim × dim, malloc'd). */
-static uint64_t *restrict_to(const SumCtx *cx, RandomElement *y, const ModpSpace *V)
+/* A random element of the subspace V (d coordinates, malloc'd). */
+static uint64_t *random_in(SumCtx *cx, const ModpSpace *V)
+{
+    uint64_t *x = modp_alloc(cx->d, 8);
+    for (uint32_t r = 0; r < V->dim; r++)
+        modp_row_axpy(x, V->rows + (size_t)r * cx->d, modp_random(&cx->rng), 0, cx->d);
+    return x;
+}
+
+/* The minimal polynomial of Y on the invariant subspace V (with high probability): that of
+ * the sequence u·Y^i v for random u and v ∈ V, i < 2 dim V. The Krylov vectors Y^i v for
+ * i ≤ dim V go to the rows of krylov when it is not NULL. */
+/* The rows Y^i v, i ≤ dim V, for a random v ∈ V. */
+static void krylov_vectors(SumCtx *cx, RandomElement *y, const ModpSpace *V, uint64_t *krylov)
+{
+    uint64_t *v = random_in(cx, V);
+    memcpy(krylov, v, cx->d * sizeof *v);
+    for (uint32_t i = 1; i <= V->dim; i++)
+        random_element_vec(cx, y, krylov + (size_t)(i - 1) * cx->d, krylov + (size_t)i * cx->d);
+    free(v);
+}
+
+static ModpPoly krylov_minpoly(SumCtx *cx, RandomElement *y, const ModpSpace *V, uint64_t *krylov)
 {
     uint32_t d = cx->d, m = V->dim;
-    uint64_t *out = modp_alloc((size_t)m * m, sizeof *out), *a = modp_alloc(d, 8);
-    for (uint32_t j = 0; j < m; j++) {
-        random_element_vec(cx, y, V->rows + (size_t)j * d, a);
-        for (uint32_t i = 0; i < m; i++)
-            out[(size_t)i * m + j] = a[V->piv[i]];
-    }
-    free(a);
-    return out;
-}
-
-/* An eigenvector of the m×m matrix y for the simple eigenvalue λ, in h (m entries): by
- * back-substitution on the unreduced Hessenberg form H (with x = T^{-1}), else from the
- * null space of y − λ. False when neither gives one (never expected). */
-static bool eigenvector(const uint64_t *y, const uint64_t *H, const uint64_t *x, uint32_t m,
-                        uint64_t lambda, uint64_t *h)
-{
-    bool unreduced = true;
-    for (uint32_t i = 1; i < m && unreduced; i++)
-        unreduced = H[(size_t)i * m + i - 1] != 0;
-    if (unreduced) {
-        uint64_t *z = modp_alloc(m, sizeof *z);
-        z[m - 1] = 1;
-        for (uint32_t i = m - 1; i >= 1; i--) {
-            uint64_t s = modp_mul(modp_sub(H[(size_t)i * m + i], lambda), z[i]);
-            for (uint32_t j = i + 1; j < m; j++)
-                s = modp_add(s, modp_mul(H[(size_t)i * m + j], z[j]));
-            z[i - 1] = modp_neg(modp_mul(s, modp_inv(H[(size_t)i * m + i - 1])));
+    uint64_t *v = random_in(cx, V), *next = modp_alloc(d, 8), *u = modp_alloc(d, 8);
+    uint64_t *seq = modp_alloc(2 * (size_t)m, 8);
+    for (uint32_t i = 0; i < d; i++)
+        u[i] = modp_random(&cx->rng);
+    for (uint32_t i = 0; i <= 2 * m; i++) {
+        if (krylov && i <= m)
+            memcpy(krylov + (size_t)i * d, v, d * sizeof *v);
+        if (i == 2 * m)
+            break;
+        uint64_t sum = 0;
+        for (uint32_t j = 0; j < d;) {
+            uint32_t end = d - j > 60 ? j + 60 : d;
+            ModpWide acc = 0;
+            for (; j < end; j++)
+                acc += (ModpWide)u[j] * v[j];
+            sum = modp_add(sum, modp_fold(acc));
         }
-        modp_mat_vec(h, x, z, m);
-        free(z);
-    } else {
-        uint64_t *t = modp_alloc((size_t)m * m, sizeof *t);
-        memcpy(t, y, (size_t)m * m * sizeof *t);
-        for (uint32_t i = 0; i < m; i++)
-            t[(size_t)i * m + i] = modp_sub(t[(size_t)i * m + i], lambda);
-        uint32_t nullity;
-        uint64_t *k = modp_kernel(t, m, m, &nullity);
-        if (nullity == 1)
-            memcpy(h, k, m * sizeof *h);
-        free(t), free(k);
-        if (nullity != 1)
-            return false;
+        seq[i] = sum;
+        random_element_vec(cx, y, v, next);
+        memcpy(v, next, d * sizeof *v);
     }
-    /* Check y h = λ h. */
-    uint64_t *yh = modp_alloc(m, sizeof *yh);
-    modp_mat_vec(yh, y, h, m);
-    bool ok = true;
-    for (uint32_t i = 0; i < m && ok; i++)
-        ok = yh[i] == modp_mul(lambda, h[i]);
-    free(yh);
-    return ok;
+    ModpPoly mu = modp_berlekamp_massey(seq, 2 * m);
+    free(v), free(next), free(u), free(seq);
+    return mu;
 }
 
-typedef struct Found {
-    ModpSpace space;
-    ModpPoly f; /* characteristic polynomial of this round's Y on the ideal */
-} Found;
+/* w = q(Y) v = Σ_i q_i Y^i v from the stored Krylov rows. */
+static void krylov_apply(const SumCtx *cx, const ModpPoly *q, const uint64_t *krylov, uint64_t *w)
+{
+    memset(w, 0, cx->d * sizeof *w);
+    for (int i = 0; i <= q->deg; i++)
+        if (q->c[i])
+            modp_row_axpy(w, krylov + (size_t)i * cx->d, modp_neg(q->c[i]), 0, cx->d);
+}
 
-/* One round on M: the simple ideals this Y reveals, appended to *ideals. */
-static uint32_t search_round(SumCtx *cx, const ModpSpace *M, ModpSpace **ideals, uint32_t *nideals)
+/* Whether v (destroyed) lies in the span. */
+static bool in_span(const ModpSpace *span, uint64_t *v)
+{
+    uint32_t n = span->cols;
+    uint64_t *f = modp_alloc(span->dim + 1, 8);
+    for (uint32_t r = 0; r < span->dim; r++)
+        f[r] = v[span->piv[r]];
+    for (uint32_t r = 0; r < span->dim; r++)
+        if (f[r])
+            modp_row_axpy(v, span->rows + (size_t)r * n, f[r], 0, n);
+    free(f);
+    for (uint32_t i = 0; i < n; i++)
+        if (v[i])
+            return false;
+    return true;
+}
+
+/* Whether w2 is a multiple of w1 (w1 ≠ 0). */
+static bool parallel(const uint64_t *w1, const uint64_t *w2, uint32_t d)
+{
+    uint32_t c = 0;
+    while (c < d && !w1[c])
+        c++;
+    uint64_t f = modp_mul(w2[c], modp_inv(w1[c]));
+    for (uint32_t i = 0; i < d; i++)
+        if (w2[i] != modp_mul(f, w1[i]))
+            return false;
+    return true;
+}
+
+/* One round on M: the simple ideals this Y reveals, appended to *ideals, their span added
+ * to *span. For a simple root λ ∈ F_p of Y's minimal polynomial μ on M, q = μ/(x − λ)
+ * maps M onto the eigenspace ker(Y − λ); two random images (from two Krylov sequences)
+ * that are parallel show that eigenspace to be a line (else λ is skipped), so the ideal
+ * spun from it is simple. The roots of an ideal found are then dropped through its own
+ * minimal polynomial, so each ideal costs one eigenvector and one spin. */
+static uint32_t search_round(SumCtx *cx, const ModpSpace *M, ModpSpace **ideals,
+                             uint32_t *nideals, ModpSpace *span)
 {
     uint32_t d = cx->d, m = M->dim, found = 0;
-    RandomElement y = random_element(cx);
-    uint64_t *Y = restrict_to(cx, &y, M), *H = modp_alloc((size_t)m * m, 8), *X = modp_alloc((size_t)m * m, 8);
-    memcpy(H, Y, (size_t)m * m * sizeof *H);
-    for (uint32_t i = 0; i < m; i++)
-        X[(size_t)i * m + i] = 1;
-    ModpPoly f = modp_charpoly(H, m, X);
-    uint64_t *roots = modp_alloc(m, sizeof *roots), *h = modp_alloc(m, 8), *w = modp_alloc(d, 8);
-    uint32_t nroots = modp_simple_roots(&f, roots, &cx->rng);
-    Found *list = modp_alloc(nroots, sizeof *list);
-    for (uint32_t r = 0; r < nroots; r++) {
-        bool known = false;
-        for (uint32_t k = 0; k < found && !known; k++)
-            known = modp_poly_eval(&list[k].f, roots[r]) == 0;
-        if (known || !eigenvector(Y, H, X, m, roots[r], h))
+    RandomElement y = random_element(cx), z = random_element(cx);
+    uint64_t *K1 = modp_alloc((size_t)(m + 1) * d, 8), *K2 = modp_alloc((size_t)(m + 1) * d, 8);
+    ModpPoly mu = krylov_minpoly(cx, &y, M, K1);
+    krylov_vectors(cx, &y, M, K2);
+    ModpPoly h = mu.deg > 0 ? modp_simple_root_part(&mu) : modp_poly_new(0);
+    for (uint32_t i = 0; i < *nideals && h.deg > 0; i++) { /* roots of ideals found before */
+        ModpPoly muI = krylov_minpoly(cx, &y, &(*ideals)[i], NULL);
+        modp_poly_remove_common(&h, &muI);
+        modp_poly_free(&muI);
+    }
+    uint64_t *w1 = modp_alloc(d, 8), *w2 = modp_alloc(d, 8), *t = modp_alloc(d, 8);
+    while (h.deg > 0 && span->dim < m) {
+        uint64_t lambda = modp_one_root(&h, &cx->rng);
+        ModpPoly rest = modp_poly_div_linear(&h, lambda), q = modp_poly_div_linear(&mu, lambda);
+        modp_poly_free(&h);
+        h = rest;
+        krylov_apply(cx, &q, K1, w1);
+        krylov_apply(cx, &q, K2, w2);
+        modp_poly_free(&q);
+        random_element_vec(cx, &y, w1, t);
+        bool ok = false;
+        for (uint32_t i = 0; i < d && !ok; i++)
+            ok = w1[i] != 0;
+        for (uint32_t i = 0; i < d && ok; i++)
+            ok = t[i] == modp_mul(lambda, w1[i]);
+        if (!ok || !parallel(w1, w2, d))
             continue;
-        memset(w, 0, d * sizeof *w);
-        for (uint32_t a = 0; a < m; a++)
-            if (h[a])
-                modp_row_axpy(w, M->rows + (size_t)a * d, modp_neg(h[a]), 0, d);
-        list[found].space = spin(cx, w);
-        uint64_t *YI = restrict_to(cx, &y, &list[found].space);
-        list[found].f = modp_charpoly(YI, list[found].space.dim, NULL);
-        free(YI);
+        memcpy(t, w1, d * sizeof *t);
+        if (in_span(span, t)) /* in an ideal found already */
+            continue;
+        ModpSpace I = spin(cx, &z, w1, m - span->dim);
+        for (uint32_t r = 0; r < I.dim; r++) {
+            memcpy(t, I.rows + (size_t)r * d, d * sizeof *t);
+            modp_space_insert(span, t);
+        }
+        if (span->dim < m) {
+            ModpPoly muI = krylov_minpoly(cx, &y, &I, NULL);
+            modp_poly_remove_common(&h, &muI);
+            modp_poly_free(&muI);
+        }
+        *ideals = realloc(*ideals, (*nideals + 1) * sizeof **ideals);
+        if (!*ideals)
+            abort();
+        (*ideals)[(*nideals)++] = I;
         found++;
     }
-    *ideals = realloc(*ideals, (*nideals + found + 1) * sizeof **ideals);
-    if (!*ideals)
-        abort();
-    for (uint32_t k = 0; k < found; k++) {
-        (*ideals)[(*nideals)++] = list[k].space;
-        modp_poly_free(&list[k].f);
-    }
-    free(list), free(roots), free(h), free(w), free(Y), free(H), free(X);
-    modp_poly_free(&f);
-    random_element_free(&y);
+    modp_poly_free(&h), modp_poly_free(&mu);
+    free(K1), free(K2), free(w1), free(w2), free(t);
+    random_element_free(&y), random_element_free(&z);
     return found;
 }
 
@@ -917,35 +993,14 @@ bool lie_structure_sums(Arena *a, const LieSpace *g, PauliSum *const *gens, size
         modp_space_insert(&s, sb + (size_t)k * d);
     free(z), free(Gz), free(sb);
     ok = s.dim + nz == d;
-    /* The search, round after round on what is left. */
-    ModpSpace M = modp_space_new(d);
-    uint64_t *v = modp_alloc(d, 8);
-    for (uint32_t r = 0; r < s.dim; r++) {
-        memcpy(v, s.rows + (size_t)r * d, d * sizeof *v);
-        modp_space_insert(&M, v);
-    }
-    free(v);
-    for (int fruitless = 0; ok && M.dim && fruitless < SUM_MAX_ROUNDS;) {
-        uint32_t before = nideals;
-        if (!search_round(&cx, &M, &ideals, &nideals)) {
-            fruitless++;
-            continue;
-        }
-        fruitless = 0;
-        ModpSpace U = modp_space_new(d);
-        v = modp_alloc(d, 8);
-        for (uint32_t i = before; i < nideals; i++)
-            for (uint32_t r = 0; r < ideals[i].dim; r++) {
-                memcpy(v, ideals[i].rows + (size_t)r * d, d * sizeof *v);
-                modp_space_insert(&U, v);
-            }
-        free(v);
-        ModpSpace rest = complement(&cx, &M, &U);
-        ok = rest.dim + U.dim == M.dim;
-        modp_space_free(&U);
-        modp_space_free(&M);
-        M = rest;
-    }
+    /* Rounds over all of s (the roots of ideals found are dropped in each), until the ideals
+     * fill s or SUM_MAX_ROUNDS rounds in a row find nothing; what is left is then M. */
+    ModpSpace U = modp_space_new(d);
+    for (int fruitless = 0; ok && U.dim < s.dim && fruitless < SUM_MAX_ROUNDS;)
+        fruitless = search_round(&cx, &s, &ideals, &nideals, &U) ? 0 : fruitless + 1;
+    ModpSpace M = U.dim == s.dim ? modp_space_new(d) : complement(&cx, &s, &U);
+    ok = ok && M.dim + U.dim == s.dim;
+    modp_space_free(&U);
     Ideal *out = modp_alloc(nideals + 1, sizeof *out);
     for (uint32_t i = 0; i < nideals; i++)
         out[i] = (Ideal){.dim = ideals[i].dim, .short_roots = LIE_ROOTS_UNKNOWN, .simple = true};

@@ -14,6 +14,7 @@
 #include "frontend/frontend.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,6 +31,8 @@ typedef struct Options {
     Stage stop_after;
     int color; /* -1 auto, 0 never, 1 always */
     uint32_t max_dim;
+    const char *sweep;          /* --sweep NAME=a:b */
+    int64_t sweep_lo, sweep_hi;
 } Options;
 
 static const char usage_text[] =
@@ -49,6 +52,8 @@ static const char usage_text[] =
     "                             analyze, 65536 for check)\n"
     "  --stop-after=parse|check|elaborate\n"
     "                             print that stage's output (print)\n"
+    "  --sweep NAME=a:b           the sizes of the scaling study (analyze; default n=2:10\n"
+    "                             when the ansatz has a size n)\n"
     "  --color=auto|always|never  colored diagnostics (text format)\n"
     "  -h, --help                 this text\n"
     "  --version                  the version\n"
@@ -128,6 +133,18 @@ static int parse_args(int argc, char **argv, Options *o, bool *done)
             if (errno || end == v || *end || n == 0 || n > (1ul << 26))
                 return usage_error("--max-dim expects a whole number from 1 to 67108864, got '%s'", v);
             o->max_dim = (uint32_t)n;
+        } else if (strncmp(a, "--sweep=", 8) == 0 || strcmp(a, "--sweep") == 0) {
+            const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : "");
+            const char *eq = strchr(v, '=');
+            long long lo, hi;
+            int used = 0;
+            if (!eq || eq == v || sscanf(eq + 1, "%lld:%lld%n", &lo, &hi, &used) != 2 ||
+                eq[1 + used] != '\0' || lo > hi || hi - lo > 64)
+                return usage_error("--sweep expects NAME=a:b with a <= b and at most 65 sizes, "
+                                   "got '%s'", v);
+            o->sweep = strndup(v, (size_t)(eq - v));
+            o->sweep_lo = lo;
+            o->sweep_hi = hi;
         } else if (strncmp(a, "--color=", 8) == 0) {
             const char *c = a + 8;
             o->color = strcmp(c, "always") == 0 ? 1 : strcmp(c, "never") == 0 ? 0
@@ -206,6 +223,63 @@ static const Source *read_source(Arena *a, DiagSink *diags, const char *path)
     return src;
 }
 
+/* The scaling study: the file elaborated and analysed again at each size of the swept
+ * size, each in its own arena and sink (errors at other sizes are not the file's), with a
+ * smaller budget per point. Points that do not elaborate (QCNN needs powers of two) are
+ * left out. */
+static Scaling *sweep_sizes(Arena *arena, const Source *src, const Options *o, const Circuit *c)
+{
+    const char *name = o->sweep;
+    int64_t lo = o->sweep_lo, hi = o->sweep_hi;
+    if (!name) {
+        for (size_t i = 0; i < c->sizes.len && !name; i++)
+            if (strcmp(c->sizes.data[i].name, "n") == 0)
+                name = "n";
+        lo = 2;
+        hi = 10;
+    }
+    if (!name)
+        return NULL;
+    Scaling *sc = arena_alloc(arena, sizeof *sc);
+    sc->size = arena_strdup(arena, name);
+    Define defines[65];
+    size_t nd = 0;
+    for (size_t i = 0; i < o->ndefines && nd < 64; i++)
+        if (strcmp(o->defines[i].name, name) != 0)
+            defines[nd++] = o->defines[i];
+    AnalysisOptions point_options = {.max_dim = 1u << 16, .max_work = (uint64_t)1 << 25};
+    for (int64_t v = lo; v <= hi; v++) {
+        Arena scratch;
+        arena_init(&scratch);
+        DiagSink quiet;
+        diag_init(&quiet, &scratch);
+        defines[nd] = (Define){.name = name, .value = v};
+        FrontendResult r = frontend_run(&scratch, &quiet, src, defines, nd + 1, STAGE_ELABORATE);
+        if (r.ok) {
+            Analysis *an = analyze_circuit(&scratch, &quiet, r.circuit, &point_options);
+            ScalingPoint p = {.size = v, .qubits = r.circuit->nqubits, .dla_dim = an->dla->dim,
+                              .dla_complete = an->dla->complete, .variance = NAN};
+            if (r.circuit->observables.len) {
+                p.module_dim = an->observables[0].module_dim;
+                p.module_complete = an->observables[0].module_complete;
+                p.in_dla = an->observables[0].in_dla;
+            }
+            vec_push(arena, &sc->points, p);
+            analysis_free(an);
+        }
+        arena_free(&scratch);
+    }
+    return sc;
+}
+
+static bool wants_verdict(const Circuit *c)
+{
+    for (size_t i = 0; i < c->expects.len; i++)
+        if (c->expects.data[i].fact == FACT_SIMULABLE || c->expects.data[i].fact == FACT_BARREN_PLATEAU)
+            return true;
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     Options o = {.format = DIAG_FORMAT_TEXT, .stop_after = STAGE_ELABORATE, .color = -1};
@@ -214,6 +288,7 @@ int main(int argc, char **argv)
     if (status != EXIT_OK || done) {
         for (size_t i = 0; i < o.ndefines; i++)
             free((char *)o.defines[i].name);
+        free((char *)o.sweep);
         return status;
     }
     bool print = strcmp(o.command, "print") == 0, analyze = strcmp(o.command, "analyze") == 0;
@@ -245,6 +320,10 @@ int main(int argc, char **argv)
             ast_dump(&out, r.program);
         else {
             Analysis *an = analyze_circuit(&arena, &diags, r.circuit, &analysis_options);
+            Scaling *sc = analyze || wants_verdict(r.circuit) || o.sweep
+                              ? sweep_sizes(&arena, src, &o, r.circuit)
+                              : NULL;
+            analysis_conclude(&arena, &diags, an, sc);
             if (analyze)
                 analysis = an;
             else
@@ -270,5 +349,6 @@ int main(int argc, char **argv)
     arena_free(&arena);
     for (size_t i = 0; i < o.ndefines; i++)
         free((char *)o.defines[i].name);
+    free((char *)o.sweep);
     return status;
 }
