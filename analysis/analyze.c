@@ -10,6 +10,7 @@
  *   dla          closure of the generators (lie.c), within the budget
  *   structure    centre, simple ideals, name (structure.c), when the closure is complete
  *   modules      each observable's closure under ad of the generators, and O ∈ g?
+ *   lints        W032–W037, N031, N032 from all of the above (lints.c), last
  */
 #include "analysis.h"
 
@@ -121,7 +122,10 @@ Analysis *analyze_circuit(Arena *a, DiagSink *diags, const Circuit *c, const Ana
         of->module_dim = m->dim;
         of->module_complete = m->complete;
     }
+    analysis_variance(a, an, gens, ngens);
     check_expects(diags, an);
+    if (!(o && o->no_lints))
+        analysis_lints(diags, an);
     return an;
 }
 

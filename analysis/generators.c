@@ -6,10 +6,12 @@
  *
  * A parameter θ may drive several gates exp(-i(c_a θ + d_a) G_a). When the G_a commute
  * pairwise and every gate standing between the first and the last of them commutes with
- * all of them, the gates can be brought together and merged into exp(-iθ Σ c_a G_a)·(fixed
- * phases exp(-i d_a G_a), which lie in the same one-parameter group): the parameter has one
- * generator, Σ c_a G_a (the QAOA/HVA convention; `evolve(g) Σ ZZ` and a loop of rzz(2g)
- * give the same one). Otherwise the gates are kept apart, each with its own generator — an
+ * all of them, the gates can be brought together and merged into exp(-iθ Σ c_a G_a) ·
+ * Π exp(-i d_a G_a): the parameter has one generator, Σ c_a G_a (the QAOA/HVA convention;
+ * `evolve(g) Σ ZZ` and a loop of rzz(2g) give the same one). The constant part lies in that
+ * one-parameter group only when every d_a/c_a is the same ratio r (it is then
+ * exp(-i r Σ c_a G_a)); otherwise each gate whose offset departs from r·c_a leaves a fixed
+ * rotation, whose generator joins the algebra like any fixed non-Clifford gate (N030). Otherwise the gates are kept apart, each with its own generator — an
  * upper bound on the algebra the parameter really explores — and W030 says so. Inputs are
  * treated like parameters, element by element; every fixed non-Clifford gate (t, ccx, a
  * rotation by a constant angle) is a generator of its own (N030: an upper bound again).
@@ -153,9 +155,20 @@ Generators *generators_build(Arena *a, DiagSink *diags, const Circuit *c, const 
         arena_free(&scratch);
         if (merge) {
             PauliSum *sum = psum_new(a, c->nqubits);
+            const Angle *first = &c->gates.data[f->gates.data[g->members.data[0]].gate].angle;
             for (size_t i = 0; i < g->members.len; i++) {
                 const FrameGate *m = &f->gates.data[g->members.data[i]];
-                psum_add_sum(a, sum, m->generator, c->gates.data[m->gate].angle.coef);
+                const Angle *ang = &c->gates.data[m->gate].angle;
+                psum_add_sum(a, sum, m->generator, ang->coef);
+                /* d_a/c_a against the first gate's ratio (cross-multiplied) */
+                if (ang->offset * first->coef.value != first->offset * ang->coef.value) {
+                    EffectiveGenerator e = {.op = m->generator, .source = ANGLE_CONST,
+                                            .gate = m->gate};
+                    add_generator(a, gens, e);
+                    fixed++;
+                    if (!first_fixed)
+                        first_fixed = &c->gates.data[m->gate];
+                }
             }
             psum_compact(a, sum);
             EffectiveGenerator e = {.op = sum, .source = g->source, .index = g->index,

@@ -140,6 +140,13 @@ void analysis_report_text(StrBuf *sb, const Analysis *an)
                   "stays in) has dimension %s%u\n",
                   o->name, !g->complete ? "maybe in" : o->in_dla ? "in" : "not in",
                   o->module_complete ? "" : "at least ", o->module_dim);
+        if (isfinite(o->variance))
+            sb_printf(sb, "    predicted variance of <%s> for a deep circuit: %.6g\n"
+                      "    (purities P_g(O) = %.6g, P_g(rho) = %.6g; %s)\n",
+                      o->name, o->variance, o->purity, o->state_purity, o->variance_reason);
+        else
+            sb_printf(sb, "    predicted variance: not available (%s)\n",
+                      o->variance_reason ? o->variance_reason : "unknown");
     }
     report_scaling_text(sb, an);
     report_verdict_text(sb, an);
@@ -179,10 +186,18 @@ void analysis_report_json(StrBuf *sb, const Analysis *an, const DiagSink *diags)
     for (size_t i = 0; i < c->observables.len; i++) {
         const ObservableFacts *o = &an->observables[i];
         json_array_append_new(observables,
-                              json_pack("{s:s, s:o, s:I, s:b}", "name", o->name, "in_dla",
+                              json_pack("{s:s, s:o, s:I, s:b, s:o, s:o, s:o, s:s?}", "name",
+                                        o->name, "in_dla",
                                         an->dla->complete ? json_boolean(o->in_dla) : json_null(),
                                         "module_dimension", (json_int_t)o->module_dim,
-                                        "module_complete", o->module_complete));
+                                        "module_complete", o->module_complete, "purity",
+                                        isfinite(o->purity) ? json_real(o->purity) : json_null(),
+                                        "state_purity",
+                                        isfinite(o->state_purity) ? json_real(o->state_purity)
+                                                                  : json_null(),
+                                        "variance",
+                                        isfinite(o->variance) ? json_real(o->variance) : json_null(),
+                                        "variance_reason", o->variance_reason));
     }
     json_t *verdict = an->concluded
                           ? json_pack("{s:o, s:o, s:s, s:s}", "barren_plateau",

@@ -7,8 +7,8 @@
  * simulable? by which method? — each true, false or unknown, with a reason a person can read.
  *
  * Growth is read from the tail of the sequence, where the asymptotics show: for a polynomial
- * x^d the per-step growth factor (y_{i+1}/y_i)^{1/Δx} falls towards 1, for an exponential
- * b^x it stays near b. Integer sequences that are exactly polynomial over consecutive sizes
+ * x^d the local log-log slope converges to d, for an exponential b^x it keeps rising (by
+ * about x·log b), and the per-step growth factor stays near b. Integer sequences that are exactly polynomial over consecutive sizes
  * (constant k-th finite differences) get an exact integer degree. Dimensions are exact; the
  * fit only classifies their growth, it decides no dimension.
  *
@@ -61,7 +61,19 @@ Growth growth_fit(const double *x, const double *y, size_t n)
     double factor_first = pow(decay ? y[0] / y[1] : y[1] / y[0], 1.0 / (x[1] - x[0]));
     double factor_last = pow(decay ? y[n - 2] / y[n - 1] : y[n - 1] / y[n - 2],
                              1.0 / (x[n - 1] - x[n - 2]));
-    if (factor_last >= 1.3 && factor_last >= 0.85 * factor_first) {
+    /* The local log-log slope: it converges to the degree for a polynomial, and rises by
+     * about log b per unit step for an exponential b^x. With four or more points that rise
+     * decides; with three, the growth factor's persistence does. */
+    bool exponential;
+    if (n >= 4) {
+        double s1 = log(y[n - 2] / y[n - 3]) / log(x[n - 2] / x[n - 3]);
+        double s2 = log(y[n - 1] / y[n - 2]) / log(x[n - 1] / x[n - 2]);
+        double rise = (decay ? s1 - s2 : s2 - s1) / (x[n - 1] - x[n - 2]);
+        exponential = rise > 0.5 && factor_last >= 1.3;
+    } else {
+        exponential = factor_last >= 1.3 && factor_last >= 0.85 * factor_first;
+    }
+    if (exponential) {
         g.kind = GROWTH_EXPONENTIAL;
         g.base = decay ? 1.0 / factor_last : factor_last;
     } else {

@@ -70,6 +70,14 @@
     X(E080, SEV_ERROR, "expectation does not hold")                                           \
     X(W030, SEV_WARNING, "parameter shared by non-commuting generators")                      \
     X(W031, SEV_WARNING, "expectation not checked")                                           \
-    X(N030, SEV_NOTE, "fixed non-Clifford gates: the algebra is an upper bound")
+    X(N030, SEV_NOTE, "fixed non-Clifford gates: the algebra is an upper bound")              \
+    X(W032, SEV_WARNING, "parameter drives no gate")                                          \
+    X(W033, SEV_WARNING, "parameter has no effect on any observable")                         \
+    X(W034, SEV_WARNING, "global observable: cost-function-dependent barren plateau")         \
+    X(W035, SEV_WARNING, "under-parameterised circuit")                                       \
+    X(W036, SEV_WARNING, "rotations that merge: redundant parameter")                         \
+    X(W037, SEV_WARNING, "expressive algebra: barren plateau")                                \
+    X(N031, SEV_NOTE, "over-parameterised circuit")                                           \
+    X(N032, SEV_NOTE, "small modules: classically simulable")
 
 #endif

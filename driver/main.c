@@ -247,7 +247,8 @@ static Scaling *sweep_sizes(Arena *arena, const Source *src, const Options *o, c
     for (size_t i = 0; i < o->ndefines && nd < 64; i++)
         if (strcmp(o->defines[i].name, name) != 0)
             defines[nd++] = o->defines[i];
-    AnalysisOptions point_options = {.max_dim = 1u << 16, .max_work = (uint64_t)1 << 25};
+    AnalysisOptions point_options = {.max_dim = 1u << 16, .max_work = (uint64_t)1 << 25,
+                                     .no_lints = true};
     for (int64_t v = lo; v <= hi; v++) {
         Arena scratch;
         arena_init(&scratch);
@@ -263,6 +264,7 @@ static Scaling *sweep_sizes(Arena *arena, const Source *src, const Options *o, c
                 p.module_dim = an->observables[0].module_dim;
                 p.module_complete = an->observables[0].module_complete;
                 p.in_dla = an->observables[0].in_dla;
+                p.variance = an->observables[0].variance;
             }
             vec_push(arena, &sc->points, p);
             analysis_free(an);

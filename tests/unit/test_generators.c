@@ -154,3 +154,21 @@ Test(generators, bracket_matches_dense_matrices)
         arena_free(&a);
     }
 }
+
+Test(generators, offsets_not_proportional_leave_a_fixed_rotation)
+{
+    /* rzz(2g) and rzz(2g + 1): the constant exp(-i·1·Z1Z2/2) is not in the one-parameter
+     * group of Z0Z1 + Z1Z2, so it is a fixed generator of its own; with rzz(2g + 2) and
+     * rzz(4g + 4) (ratio 1 for both) nothing is left over. */
+    Run r = run("ansatz a;\nqubit[3] q;\nparam g;\nrzz(2 * g) q[0], q[1];\nrzz(2 * g + 1) q[1], q[2];\n"
+                "observe Z(q[0]);\n");
+    cr_assert_eq(r.gens->fixed, 1);
+    cr_assert_eq(r.gens->list.len, 2);
+    cr_assert_eq(count_code(r.c, "N030"), 1);
+    compiled_free(r.c);
+    Run m = run("ansatz a;\nqubit[3] q;\nparam g;\nrzz(2 * g + 2) q[0], q[1];\nrzz(4 * g + 4) q[1], q[2];\n"
+                "observe Z(q[0]);\n");
+    cr_assert_eq(m.gens->fixed, 0);
+    cr_assert_eq(m.gens->list.len, 1);
+    compiled_free(m.c);
+}

@@ -156,7 +156,7 @@ Test(structure, simple_names_follow_dimension_rank_and_root_lengths)
 
 /* Closes gens (rotated first when asked) and returns the structure, with g in *dim. */
 static Structure *structure_of(Arena *a, uint32_t n, PauliSum **gens, size_t k, bool rotated,
-                               uint32_t *dim, bool *strings)
+                               uint32_t *dim)
 {
     if (rotated)
         for (size_t j = 0; j < k; j++)
@@ -164,7 +164,6 @@ static Structure *structure_of(Arena *a, uint32_t n, PauliSum **gens, size_t k, 
     LieSpace *g = lie_close(n, gens, k, gens, k, 1u << 22);
     Structure *st = lie_structure(a, g, gens, k);
     *dim = g->dim;
-    *strings = g->strings;
     lie_space_free(g);
     return st;
 }
@@ -183,9 +182,9 @@ static void check_table(const char *what, const Model *m, const Expected *e, siz
         PauliSum *gens[256];
         size_t k = model_generators(&a, m, e[i].n, gens);
         uint32_t dim;
-        bool strings;
-        Structure *st = structure_of(&a, e[i].n, gens, k, rotated, &dim, &strings);
-        cr_assert_not_null(st, "%s, n = %u%s: no structure", what, e[i].n, rotated ? " rotated" : "");
+        Structure *st = structure_of(&a, e[i].n, gens, k, rotated, &dim);
+        cr_assert_not_null(st, "%s, n = %u%s: no structure", what, e[i].n,
+                           rotated ? " rotated" : "");
         cr_expect_eq(dim, e[i].dim, "%s, n = %u: dim %u", what, e[i].n, dim);
         cr_expect_eq(st->center_dim, e[i].center, "%s, n = %u%s: centre %u, expected %u", what,
                      e[i].n, rotated ? " rotated" : "", st->center_dim, e[i].center);
@@ -207,7 +206,8 @@ static void check_table(const char *what, const Model *m, const Expected *e, siz
     } while (0)
 
 static const Model ISING = {.sites = "X", .bonds = "ZZ"}, ISING_RING = {"X", "ZZ", .ring = true};
-static const Model SU = {.sites = "X Y", .bonds = "ZZ"}, XX_YY = {.bonds = "XX YY"}, XX_XZ = {.bonds = "XX XZ"};
+static const Model SU = {.sites = "X Y", .bonds = "ZZ"}, XX_YY = {.bonds = "XX YY"};
+static const Model XX_XZ = {.bonds = "XX XZ"};
 static const Model XY_XZ = {.bonds = "XY XZ"}, XY_YX_YZ = {.bonds = "XY YX YZ"};
 static const Model SUMMED_ISING = {"X", "ZZ", .shared = true};
 static const Model SUMMED_RING = {"X", "ZZ", .shared = true, .ring = true};
@@ -250,24 +250,58 @@ Test(structure, shared_tables_give_the_published_algebras)
           {5, 25, 1, "u(1) ⊕ su(5)"}, {6, 36, 1, "u(1) ⊕ su(6)"});
 }
 
+Test(structure, ranks_follow_from_dimensions_where_only_one_algebra_fits)
+{
+    cr_expect_eq(lie_rank_from_dimension(3), 1);
+    cr_expect_eq(lie_rank_from_dimension(15), 3);  /* su(4) = so(6) */
+    cr_expect_eq(lie_rank_from_dimension(21), 3);  /* so(7) and sp(3): one rank */
+    cr_expect_eq(lie_rank_from_dimension(28), 4);
+    cr_expect_eq(lie_rank_from_dimension(120), 0); /* su(11) or so(16) */
+    cr_expect_eq(lie_rank_from_dimension(78), 6);  /* so(13), sp(6), E6 */
+    cr_expect_eq(lie_rank_from_dimension(6), 0);   /* so(4) is not simple */
+    cr_expect_eq(lie_rank_from_dimension(7), 0);
+}
+
+/* so(512) = dim 130,816 from XY, YX, YZ on 9 qubits (physics.md: so(2^n) from n = 4). The
+ * bound is loose (a sanitizer build is slow); a quadratic step would take minutes. */
+Test(structure, so_512_is_found_in_well_under_a_second_per_pass, .timeout = 60)
+{
+    Arena a;
+    arena_init(&a);
+    PauliSum *gens[64];
+    size_t k = model_generators(&a, &XY_YX_YZ, 9, gens);
+    LieSpace *g = lie_close(9, gens, k, gens, k, 1u << 20);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    Structure *st = lie_structure(&a, g, gens, k);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    cr_expect_eq(g->dim, 130816);
+    cr_assert_not_null(st);
+    cr_expect_str_eq(st->name, "so(512)");
+    cr_expect_eq(st->ideals.data[0].rank, 256);
+    cr_expect(seconds < 10, "lie_structure took %.2f s", seconds);
+    lie_space_free(g);
+    arena_free(&a);
+}
+
 Test(structure, full_means_all_of_su_on_the_touched_qubits)
 {
     Arena a;
     arena_init(&a);
     PauliSum *gens[64];
     uint32_t dim;
-    bool strings;
     size_t k = model_generators(&a, &SU, 3, gens);
-    cr_expect(structure_of(&a, 3, gens, k, false, &dim, &strings)->full);
+    cr_expect(structure_of(&a, 3, gens, k, false, &dim)->full);
     /* su(8) on qubits 0..2 of a 5-qubit register is still full. */
     PauliSum *wide[64];
     for (size_t j = 0; j < k; j++) {
         wide[j] = psum_new(&a, 5);
         psum_add_sum(&a, wide[j], gens[j], real_int(1));
     }
-    cr_expect(structure_of(&a, 5, wide, k, false, &dim, &strings)->full);
+    cr_expect(structure_of(&a, 5, wide, k, false, &dim)->full);
     k = model_generators(&a, &ISING, 4, gens);
-    cr_expect(!structure_of(&a, 4, gens, k, false, &dim, &strings)->full);
+    cr_expect(!structure_of(&a, 4, gens, k, false, &dim)->full);
     arena_free(&a);
 }
 
@@ -483,13 +517,19 @@ static uint32_t nullity(uint64_t q, const uint64_t *m, uint32_t rows, uint32_t c
 
 static void bmatmul(uint64_t q, uint64_t *c, const uint64_t *a, const uint64_t *b, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++)
-        for (uint32_t j = 0; j < n; j++) {
-            uint64_t s = 0;
-            for (uint32_t k = 0; k < n; k++)
-                s = (s + a[(size_t)i * n + k] * b[(size_t)k * n + j]) % q;
-            c[(size_t)i * n + j] = s;
+    __extension__ typedef unsigned __int128 wide;
+    wide *acc = calloc(n + 1, sizeof *acc);
+    for (uint32_t i = 0; i < n; i++) {
+        memset(acc, 0, n * sizeof *acc);
+        for (uint32_t k = 0; k < n; k++) {
+            uint64_t x = a[(size_t)i * n + k];
+            for (uint32_t j = 0; x && j < n; j++)
+                acc[j] += (wide)x * b[(size_t)k * n + j];
         }
+        for (uint32_t j = 0; j < n; j++)
+            c[(size_t)i * n + j] = (uint64_t)(acc[j] % q);
+    }
+    free(acc);
 }
 
 /* The brute-force structure: centre and sorted (dim, rank) pairs. */
@@ -604,7 +644,8 @@ static BruteResult brute_structure(uint32_t n, PauliSum **gens, size_t k, uint64
     for (uint32_t i = 0; i < m; i++)
         W[(size_t)i * m + i] = 1;
     for (uint32_t t = 1; t < m; t++)
-        bmatmul(q, W + (size_t)t * m * m, As + (size_t)word[t] * m * m, W + (size_t)from[t] * m * m, m);
+        bmatmul(q, W + (size_t)t * m * m, As + (size_t)word[t] * m * m,
+                W + (size_t)from[t] * m * m, m);
     Rows cond = rows_new(q, m, m);
     uint64_t *C = calloc((size_t)m * m + 1, 8), *c = calloc(m + 1, 8), *y = calloc(m + 1, 8);
     for (uint32_t t = 0; t < m; t++)
@@ -679,7 +720,7 @@ static BruteResult brute_structure(uint32_t n, PauliSum **gens, size_t k, uint64
     for (uint32_t i = 0; i < m; i++)
         atoms[(size_t)i * m + i] = 1;
     uint64_t half = BINV(2);
-    for (int trial = 0; trial < 24 && m; trial++) {
+    for (int trial = 0; trial < 16 && m; trial++) {
         memset(P, 0, (size_t)m * m * 8);
         for (uint32_t e = 0; e < dimc; e++) {
             uint64_t r = rng_next(rng) % q;
@@ -833,6 +874,18 @@ static void check_brute_model(const char *what, const Model *m, uint32_t n, bool
 Test(structure, the_ising_ring_splits_into_two_isomorphic_ideals_by_brute_force)
 {
     uint64_t rng = 0x1234567;
+    {   /* the rotated frame is the sum path: no string basis */
+        Arena a;
+        arena_init(&a);
+        PauliSum *gens[16];
+        size_t k = model_generators(&a, &ISING_RING, 4, gens);
+        for (size_t j = 0; j < k; j++)
+            gens[j] = rotate(&a, gens[j]);
+        LieSpace *g = lie_close(4, gens, k, gens, k, 1000);
+        cr_expect(!g->strings && g->dim == 56);
+        lie_space_free(g);
+        arena_free(&a);
+    }
     for (uint32_t n = 3; n <= 4; n++)
         for (int rotated = 0; rotated < 2; rotated++)
             check_brute_model("Ising ring", &ISING_RING, n, rotated, &rng);
