@@ -329,6 +329,21 @@ static void lie_close_strings(LieSpace *s, const LieInput *in, uint32_t ngens, u
     for (uint32_t t = ngens; t < in->nterms; t++)
         if (!lie_enter_string(s, in->strings + (size_t)t * n, max_dim, seen))
             goto done;
+    if (w == 1) { /* up to 64 qubits: the string is two registers, no copies */
+        for (uint32_t id = 0; id < s->set.len; id++) {
+            uint64_t px = s->set.strings[2 * (size_t)id], pz = s->set.strings[2 * (size_t)id + 1];
+            for (uint32_t g = 0; g < ngens; g++) {
+                uint64_t gx = in->strings[2 * (size_t)g], gz = in->strings[2 * (size_t)g + 1];
+                if (!__builtin_parityll((px & gz) ^ (pz & gx)))
+                    continue;
+                r[0] = px ^ gx;
+                r[1] = pz ^ gz;
+                if (!lie_enter_string(s, r, max_dim, seen))
+                    goto done;
+            }
+        }
+        goto done;
+    }
     for (uint32_t id = 0; id < s->set.len; id++) {
         memcpy(p, stringset_get(&s->set, id), n * sizeof *p);
         for (uint32_t g = 0; g < ngens; g++) {
