@@ -153,6 +153,9 @@ void lie_space_free(LieSpace *s);
 /* Whether v (a Pauli sum; identity terms ignored) lies in the span, decided exactly (an
  * inexact coefficient counts as the rational its double holds). */
 bool lie_contains(const LieSpace *s, const PauliSum *v);
+/* r modulo the prime p (the exact rational; an inexact Real is the rational value of its
+ * double); false when the denominator vanishes mod p. */
+bool lie_real_mod(Real r, uint64_t p, uint64_t *out);
 
 /* ---- structure.c ---------------------------------------------------------------------- */
 

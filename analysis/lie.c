@@ -111,7 +111,7 @@ static uint64_t mod_pow(uint64_t a, uint64_t e, uint64_t p)
 static uint64_t mod_inv(uint64_t a, uint64_t p) { return mod_pow(a, p - 2, p); } /* Fermat */
 
 /* The exact value of r modulo p. False when p divides the denominator. */
-static bool lie_real_mod(Real r, uint64_t p, uint64_t *out)
+bool lie_real_mod(Real r, uint64_t p, uint64_t *out)
 {
     uint64_t v;
     bool negative;

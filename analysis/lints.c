@@ -159,40 +159,6 @@ static uint64_t lint_mulmod(uint64_t a, uint64_t b, uint64_t p)
     return (uint64_t)(((ModpWide)a * b) % p);
 }
 
-static uint64_t lint_powmod(uint64_t a, uint64_t e, uint64_t p)
-{
-    uint64_t r = 1;
-    for (; e; e >>= 1, a = lint_mulmod(a, a, p))
-        if (e & 1)
-            r = lint_mulmod(r, a, p);
-    return r;
-}
-
-/* r modulo p, as lie.c reads it (an inexact Real is the rational its double holds). */
-static bool lint_real_mod(Real r, uint64_t p, uint64_t *out)
-{
-    uint64_t v;
-    bool negative;
-    if (r.den != 0) {
-        negative = r.num < 0;
-        uint64_t num = negative ? (uint64_t)0 - (uint64_t)r.num : (uint64_t)r.num;
-        uint64_t den = (uint64_t)r.den % p;
-        if (den == 0)
-            return false;
-        v = lint_mulmod(num % p, lint_powmod(den, p - 2, p), p);
-    } else {
-        int e;
-        double m = frexp(fabs(r.value), &e);
-        negative = r.value < 0;
-        v = (uint64_t)ldexp(m, 53) % p;
-        e -= 53;
-        uint64_t base = e >= 0 ? 2 : lint_powmod(2, p - 2, p);
-        v = lint_mulmod(v, lint_powmod(base, (uint64_t)(e >= 0 ? e : -e), p), p);
-    }
-    *out = negative && v ? p - v : v;
-    return true;
-}
-
 /* ---- W033: commutation with a module ------------------------------------------------ */
 
 /* [G, v] = 0 for every basis vector v of a sum-spanned module, modulo both primes. */
@@ -207,7 +173,7 @@ static bool lint_sum_module_commutes(const LieSpace *m, const PauliSum *g)
     bool usable[2] = {true, true};
     for (int t = 0; t < 2; t++)
         for (uint32_t i = 0; i < g->len; i++)
-            if (!lint_real_mod(g->coef[i], primes[t], &gm[(size_t)t * g->len + i]))
+            if (!lie_real_mod(g->coef[i], primes[t], &gm[(size_t)t * g->len + i]))
                 usable[t] = false;
     bool zero = usable[0] || usable[1]; /* undecidable: say it may have an effect */
     uint64_t *acc = NULL;
