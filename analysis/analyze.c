@@ -98,6 +98,12 @@ Analysis *analyze_circuit(Arena *a, DiagSink *diags, const Circuit *c, const Ana
     an->dla = lie_close_budget(c->nqubits, gens, ngens, gens, ngens, an->max_dim, an->max_work);
     if (an->dla->complete)
         an->structure = lie_structure(a, an->dla, gens, ngens);
+    else if (c->gates.len && !(o && o->no_lints)) /* the scaling study's points stay quiet */
+        diag_report(diags, DIAG_N033, c->src, c->gates.data[0].span,
+                    "the Lie closure stopped at %u elements (the budget: --max-dim %u, or the "
+                    "elimination work): every dimension reported is a lower bound and the "
+                    "facts that need the whole algebra are unknown",
+                    an->dla->dim, an->max_dim);
 
     an->observables = arena_alloc(a, (c->observables.len + 1) * sizeof *an->observables);
     for (size_t i = 0; i < c->observables.len; i++) {

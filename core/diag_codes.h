@@ -78,6 +78,7 @@
     X(W036, SEV_WARNING, "rotations that merge: redundant parameter")                         \
     X(W037, SEV_WARNING, "expressive algebra: barren plateau")                                \
     X(N031, SEV_NOTE, "over-parameterised circuit")                                           \
-    X(N032, SEV_NOTE, "small modules: classically simulable")
+    X(N032, SEV_NOTE, "small modules: classically simulable")                                 \
+    X(N033, SEV_NOTE, "the closure stopped at its budget")
 
 #endif
