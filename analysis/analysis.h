@@ -408,6 +408,39 @@ void analysis_free(Analysis *an);
  * analysis, changes nothing; called at the end of analyze_circuit. */
 void analysis_lints(DiagSink *diags, const Analysis *an);
 
+/* ---- lints.c, lints_effect.c: shared between the two files -------------------------- */
+
+enum {
+    LINT_LIST_MAX = 6,              /* elements named in one message */
+    LINT_MERGE_SCAN = 64,           /* gates looked at past A for a partner */
+    LINT_UNDER_MAX_DIM = 10000,     /* W035 only for algebras this small (reachable) */
+    LINT_EXPRESSIVE_MIN_QUBITS = 4, /* W037 from su(16) on */
+    LINT_SIMULABLE_MIN_QUBITS = 4,  /* N032: n^3 < 4^n - 1 is a real restriction */
+};
+#define LINT_CONE_MAX_STRINGS (1u << 14)
+#define LINT_CONE_MAX_WORK ((uint64_t)1 << 22)
+
+typedef struct Lint {
+    DiagSink *diags;
+    const Analysis *an;
+    const Circuit *c;
+    Arena *arena;          /* scratch */
+    uint32_t *param_gates; /* per parameter element: the circuit gates it drives */
+    uint32_t used_params;
+    bool upper_bound;      /* fixed non-Clifford gates, split parameters or inputs */
+    bool model_exact;      /* the generators account for every gate (see lint_model_exact) */
+    bool *expressive;      /* per observable: W037 reported */
+} Lint;
+
+void lint_put_elements(StrBuf *sb, const Circuit *c, const uint32_t *list, uint32_t n);
+bool lint_subject(StrBuf *sb, const Circuit *c, const VarArray *arr, const uint32_t *list,
+                  uint32_t n);
+bool lint_commute(Arena *a, const PauliSum *x, const PauliSum *y);
+PauliSum *lint_without_identity(Arena *a, const PauliSum *s);
+bool lint_parallel(const PauliSum *x, const PauliSum *y);
+bool lint_is_identity_gate(const Gate *g);
+void lint_no_effect(Lint *l); /* W033 (lints_effect.c) */
+
 /* ---- variance.c ----------------------------------------------------------------------- */
 
 /* Purities P_g(O), P_g(ρ) and the predicted variance of each observable (NAN with a reason
