@@ -5,7 +5,8 @@
  * `ansc check` runs them (one arena, one sink), and the sink is then rendered in all
  * three formats to /dev/null, so the renderer's handling of odd spans, bytes and
  * messages is fuzzed too; a circuit, when one comes out, is printed as `ansc print`
- * would. When the header declares a size `n`, the input runs a second time with
+ * would, and analysed (small budgets) and reported in both formats, as `ansc check` and
+ * `ansc analyze` do. When the header declares a size `n`, the input runs a second time with
  * `-D n=3`, which reaches the override path and re-elaborates at another size.
  *
  * Besides memory errors (the harness is built with ASan and UBSan), the harness checks
@@ -14,6 +15,7 @@
  * source has a span inside it. Inputs over 64 KiB are skipped: they find nothing the
  * small ones do not, and they slow every iteration. The only global is the entry point.
  */
+#include "analysis/analysis.h"
 #include "frontend/frontend.h"
 
 #include <stdlib.h>
@@ -83,6 +85,13 @@ static bool fuzz_run(const uint8_t *data, size_t size, Define *defines, size_t n
         StrBuf sb = {0};
         ast_dump(&sb, r.program);
         circuit_print(&sb, r.circuit);
+        AnalysisOptions options = {.max_dim = 1u << 12, .max_work = (uint64_t)1 << 20};
+        Analysis *an = analyze_circuit(&arena, &sink, r.circuit, &options);
+        analysis_conclude(&arena, &sink, an, NULL);
+        analysis_report_text(&sb, an);
+        analysis_report_json(&sb, an, &sink);
+        analysis_free(an);
+        fuzz_check_sink(&sink);
         fwrite(sb.data, 1, sb.len, null_out);
         sb_free(&sb);
     }

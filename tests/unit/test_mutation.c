@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis/analysis.h"
 #include "frontend/frontend.h"
 
 #ifndef ANSC_SOURCE_DIR
@@ -176,8 +177,8 @@ static void check_span(const Source *src, Span span, const char *what, const cha
               span.end, src->len);
 }
 
-/* Runs the front end to elaboration on text, renders the sink to null_out in every format
- * and checks the contract. `who` names the input in failure messages. */
+/* Runs the front end to elaboration on text (and the analysis on what elaborates), renders
+ * the sink to null_out in every format and checks the contract. `who` names the input in failure messages. */
 static void run_source(Run *run, const char *text, size_t len, Define *defines,
                        size_t ndefines, FILE *null_out, const char *who)
 {
@@ -191,6 +192,15 @@ static void run_source(Run *run, const char *text, size_t len, Define *defines,
     cr_assert(run->result.ok == (sink->errors == 0), "%s: ok is %d but the sink has %zu errors",
               who, run->result.ok, sink->errors);
     cr_assert(!run->result.ok || run->result.circuit != NULL, "%s: ok without a circuit", who);
+    if (run->result.ok) { /* what `ansc check` does next, with small budgets */
+        AnalysisOptions options = {.max_dim = 1u << 10, .max_work = (uint64_t)1 << 18};
+        Analysis *an = analyze_circuit(&run->arena, &run->sink, run->result.circuit, &options);
+        analysis_conclude(&run->arena, &run->sink, an, NULL);
+        StrBuf sb = {0};
+        analysis_report_json(&sb, an, &run->sink);
+        sb_free(&sb);
+        analysis_free(an);
+    }
     size_t errors = 0;
     for (size_t i = 0; i < sink->items.len; i++) {
         const Diag *d = &sink->items.data[i];
