@@ -326,8 +326,8 @@ void lint_no_effect(Lint *l)
         static const char *const why[] = {
             [IDLE_NO] = "",
             [IDLE_OBSERVABLE] = "it commutes with everything the observables evolve into after it",
-            [IDLE_STATE] = "the state before it is an eigenstate of its generator, whatever the "
-                           "parameters",
+            [IDLE_STATE] = ("the state before it is an eigenstate of its generator, whatever "
+                            "the parameters"),
             [IDLE_MODULE] = "it commutes with the observables' whole modules",
             [IDLE_SUM] = "the sum of its gates' generators commutes with the observables' modules",
         };
