@@ -919,7 +919,7 @@ Test(structure, random_generator_sets_agree_with_the_brute_force)
 {
     uint64_t rng = 0x9E3779B97F4A7C15ull;
     int checked = 0;
-    for (int trial = 0; trial < 60; trial++) {
+    for (int trial = 0; trial < 300; trial++) {
         Arena a;
         arena_init(&a);
         uint32_t n = 2 + (uint32_t)(rng_next(&rng) % 2);
@@ -944,5 +944,5 @@ Test(structure, random_generator_sets_agree_with_the_brute_force)
         checked++;
         arena_free(&a);
     }
-    cr_expect_eq(checked, 60);
+    cr_expect_eq(checked, 300);
 }
