@@ -77,8 +77,10 @@ Generators *generators_build(Arena *a, DiagSink *diags, const Circuit *c, const 
 
 /* i[A, B] / 2, exactly (Real coefficients): for anticommuting strings P, Q this is ±R. */
 PauliSum *psum_bracket(Arena *a, const PauliSum *x, const PauliSum *y);
-/* Whether y = c·x for some real c != 0 (both without zero terms). */
+/* Whether y = c·x for some real c != 0 (both without zero terms; any order of terms). */
 bool psum_parallel(const PauliSum *x, const PauliSum *y);
+/* [x, y] = 0, decided exactly (scratch holds the bracket when one is needed). */
+bool psum_commute(Arena *scratch, const PauliSum *x, const PauliSum *y);
 
 /* ---- lie.c ---------------------------------------------------------------------------- */
 
@@ -156,6 +158,22 @@ bool lie_contains(const LieSpace *s, const PauliSum *v);
 /* r modulo the prime p (the exact rational; an inexact Real is the rational value of its
  * double); false when the denominator vanishes mod p. */
 bool lie_real_mod(Real r, uint64_t p, uint64_t *out);
+/* a·b modulo p, for p one of the closure's primes, LIE_PRIME or LIE_PRIME2 (each folds
+ * its own way). */
+__extension__ typedef unsigned __int128 LieWide;
+static inline uint64_t lie_mulmod(uint64_t a, uint64_t b, uint64_t p)
+{
+    LieWide t = (LieWide)a * b;
+    if (p == LIE_PRIME) { /* 2^61 ≡ 1: fold the high bits onto the low ones */
+        uint64_t r = ((uint64_t)t & LIE_PRIME) + (uint64_t)(t >> 61);
+        return r >= LIE_PRIME ? r - LIE_PRIME : r;
+    }
+    /* 2^62 ≡ 57: t < 2^124 folds to below 2^68, then to below 2^62 + 57·58 < 2p */
+    const uint64_t mask = ((uint64_t)1 << 62) - 1;
+    LieWide u = (LieWide)(uint64_t)(t >> 62) * 57u + ((uint64_t)t & mask);
+    uint64_t r = ((uint64_t)u & mask) + (uint64_t)(u >> 62) * 57u;
+    return r >= LIE_PRIME2 ? r - LIE_PRIME2 : r;
+}
 
 /* ---- structure.c ---------------------------------------------------------------------- */
 
@@ -435,9 +453,6 @@ typedef struct Lint {
 void lint_put_elements(StrBuf *sb, const Circuit *c, const uint32_t *list, uint32_t n);
 bool lint_subject(StrBuf *sb, const Circuit *c, const VarArray *arr, const uint32_t *list,
                   uint32_t n);
-bool lint_commute(Arena *a, const PauliSum *x, const PauliSum *y);
-PauliSum *lint_without_identity(Arena *a, const PauliSum *s);
-bool lint_parallel(const PauliSum *x, const PauliSum *y);
 bool lint_is_identity_gate(const Gate *g);
 void lint_no_effect(Lint *l); /* W033 (lints_effect.c) */
 

@@ -108,17 +108,8 @@ Analysis *analyze_circuit(Arena *a, DiagSink *diags, const Circuit *c, const Ana
     an->observables = arena_alloc(a, (c->observables.len + 1) * sizeof *an->observables);
     for (size_t i = 0; i < c->observables.len; i++) {
         ObservableFacts *of = &an->observables[i];
-        PauliSum *op = psum_copy(a, an->frame->observables[i]);
         /* The identity part of O is invariant and carries no information about θ. */
-        uint64_t *id = arena_alloc(a, 2u * op->words * sizeof *id);
-        int64_t at = -1;
-        for (uint32_t t = 0; t < op->len; t++)
-            if (pauli_equal(psum_string(op, t), id, op->words))
-                at = t;
-        if (at >= 0) {
-            op->coef[at] = real_int(0);
-            psum_compact(a, op);
-        }
+        PauliSum *op = psum_without_identity(a, an->frame->observables[i]);
         of->name = c->observables.data[i].name;
         of->op = op;
         of->in_dla = an->dla->complete && op->len > 0 && lie_contains(an->dla, op);

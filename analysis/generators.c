@@ -44,17 +44,17 @@ bool psum_parallel(const PauliSum *x, const PauliSum *y)
 {
     if (x->len != y->len || x->len == 0)
         return false;
-    Real ratio = real_div(y->coef[0], x->coef[0]);
-    for (uint32_t i = 0; i < x->len; i++) {
-        if (!pauli_equal(psum_string(x, i), psum_string(y, i), x->words))
+    Real first, c;
+    if (!psum_lookup(y, psum_string(x, 0), &first))
+        return false;
+    Real ratio = real_div(first, x->coef[0]);
+    for (uint32_t i = 0; i < x->len; i++)
+        if (!psum_lookup(y, psum_string(x, i), &c) || !real_eq(real_mul(ratio, x->coef[i]), c))
             return false;
-        if (!real_eq(real_mul(ratio, x->coef[i]), y->coef[i]))
-            return false;
-    }
     return true;
 }
 
-static bool commute(Arena *scratch, const PauliSum *x, const PauliSum *y)
+bool psum_commute(Arena *scratch, const PauliSum *x, const PauliSum *y)
 {
     /* Quick exact test first: all pairs of strings commute. */
     bool all = true;
@@ -71,12 +71,12 @@ typedef struct Group {
     VEC(uint32_t) members;
 } Group;
 
-static bool mergeable(Arena *scratch, const Circuit *c, const Frame *f, const Group *g)
+static bool mergeable(Arena *scratch, const Frame *f, const Group *g)
 {
     size_t m = g->members.len;
     for (size_t a = 0; a < m; a++)
         for (size_t b = a + 1; b < m; b++)
-            if (!commute(scratch, f->gates.data[g->members.data[a]].generator,
+            if (!psum_commute(scratch, f->gates.data[g->members.data[a]].generator,
                          f->gates.data[g->members.data[b]].generator))
                 return false;
     uint32_t first = g->members.data[0], last = g->members.data[m - 1];
@@ -87,11 +87,10 @@ static bool mergeable(Arena *scratch, const Circuit *c, const Frame *f, const Gr
             continue;
         }
         for (size_t a = 0; a < m; a++)
-            if (!commute(scratch, f->gates.data[k].generator,
+            if (!psum_commute(scratch, f->gates.data[k].generator,
                          f->gates.data[g->members.data[a]].generator))
                 return false;
     }
-    (void)c;
     return true;
 }
 
@@ -151,7 +150,7 @@ Generators *generators_build(Arena *a, DiagSink *diags, const Circuit *c, const 
         if (next_group >= groups.len || groups.data[next_group].members.data[0] != k)
             continue;
         const Group *g = &groups.data[next_group++];
-        bool merge = mergeable(&scratch, c, f, g);
+        bool merge = mergeable(&scratch, f, g);
         arena_free(&scratch);
         if (merge) {
             PauliSum *sum = psum_new(a, c->nqubits);

@@ -42,7 +42,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-__extension__ typedef unsigned __int128 LieWide;
 
 static const uint64_t LIE_PRIMES[2] = {LIE_PRIME, LIE_PRIME2};
 /* Ids are uint32_t and the index holds twice as many slots as ids. */
@@ -85,26 +84,13 @@ static inline uint64_t mod_sub(uint64_t a, uint64_t b, uint64_t p)
 }
 
 /* p is LIE_PRIME or LIE_PRIME2; both have a cheap reduction (no 128-bit division). */
-static inline uint64_t mod_mul(uint64_t a, uint64_t b, uint64_t p)
-{
-    LieWide t = (LieWide)a * b;
-    if (p == LIE_PRIME) { /* 2^61 ≡ 1: fold the high bits onto the low ones */
-        uint64_t r = ((uint64_t)t & LIE_PRIME) + (uint64_t)(t >> 61);
-        return r >= LIE_PRIME ? r - LIE_PRIME : r;
-    }
-    /* 2^62 ≡ 57: t < 2^124 folds to below 2^68, then to below 2^62 + 57·58 < 2p */
-    const uint64_t mask = ((uint64_t)1 << 62) - 1;
-    LieWide u = (LieWide)(uint64_t)(t >> 62) * 57u + ((uint64_t)t & mask);
-    uint64_t r = ((uint64_t)u & mask) + (uint64_t)(u >> 62) * 57u;
-    return r >= LIE_PRIME2 ? r - LIE_PRIME2 : r;
-}
 
 static uint64_t mod_pow(uint64_t a, uint64_t e, uint64_t p)
 {
     uint64_t r = 1;
-    for (; e; e >>= 1, a = mod_mul(a, a, p))
+    for (; e; e >>= 1, a = lie_mulmod(a, a, p))
         if (e & 1)
-            r = mod_mul(r, a, p);
+            r = lie_mulmod(r, a, p);
     return r;
 }
 
@@ -121,7 +107,7 @@ bool lie_real_mod(Real r, uint64_t p, uint64_t *out)
         uint64_t den = (uint64_t)r.den % p;
         if (den == 0)
             return false;
-        v = mod_mul(num % p, mod_inv(den, p), p);
+        v = lie_mulmod(num % p, mod_inv(den, p), p);
     } else {
         int e;
         double m = frexp(fabs(r.value), &e); /* |value| = m·2^e, m in [1/2, 1) */
@@ -129,7 +115,7 @@ bool lie_real_mod(Real r, uint64_t p, uint64_t *out)
         v = (uint64_t)ldexp(m, 53) % p; /* |value| = v·2^(e−53) exactly */
         e -= 53;
         uint64_t base = e >= 0 ? 2 : mod_inv(2, p);
-        v = mod_mul(v, mod_pow(base, (uint64_t)(e >= 0 ? e : -e), p), p);
+        v = lie_mulmod(v, mod_pow(base, (uint64_t)(e >= 0 ? e : -e), p), p);
     }
     *out = negative && v ? p - v : v;
     return true;
@@ -539,7 +525,7 @@ static bool lie_reduce(const LieRows *E, uint64_t p, const uint32_t *col, const 
                 while (w->nheap) {
                     uint32_t d = heap_pop(w);
                     if (w->red[d])
-                        lie_row_push(out, d, mod_mul(w->red[d], inv, p));
+                        lie_row_push(out, d, lie_mulmod(w->red[d], inv, p));
                 }
             }
             break;
@@ -547,7 +533,7 @@ static bool lie_reduce(const LieRows *E, uint64_t p, const uint32_t *col, const 
         w->ops += E->start[r] - E->start[r - 1];
         for (uint32_t e = E->start[r - 1]; e < E->start[r]; e++) {
             uint32_t d = E->col[e];
-            w->red[d] = mod_sub(w->red[d], mod_mul(x, E->val[e], p), p);
+            w->red[d] = mod_sub(w->red[d], lie_mulmod(x, E->val[e], p), p);
             if (w->mark[d] != w->epoch) {
                 lie_touch(w, d);
                 heap_push(w, d);
@@ -588,7 +574,7 @@ static void lie_accumulate(LieWork *w, uint32_t c, bool minus, const uint64_t a[
 {
     lie_touch(w, c);
     for (int t = 0; t < 2; t++) {
-        uint64_t m = mod_mul(a[t], b[t], LIE_PRIMES[t]);
+        uint64_t m = lie_mulmod(a[t], b[t], LIE_PRIMES[t]);
         w->acc[t][c] = minus ? mod_sub(w->acc[t][c], m, LIE_PRIMES[t])
                              : mod_add(w->acc[t][c], m, LIE_PRIMES[t]);
     }

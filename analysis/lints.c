@@ -82,49 +82,6 @@ bool lint_subject(StrBuf *sb, const Circuit *c, const VarArray *arr, const uint3
 }
 
 /* Whether x and y commute: every pair of strings does, or else the exact bracket is 0. */
-bool lint_commute(Arena *a, const PauliSum *x, const PauliSum *y)
-{
-    bool all = true;
-    for (uint32_t i = 0; i < x->len && all; i++)
-        for (uint32_t j = 0; j < y->len && all; j++)
-            all = pauli_commutes(psum_string(x, i), psum_string(y, j), x->words);
-    return all || psum_bracket(a, x, y)->len == 0;
-}
-
-PauliSum *lint_without_identity(Arena *a, const PauliSum *s)
-{
-    PauliSum *r = psum_new(a, s->nqubits);
-    for (uint32_t i = 0; i < s->len; i++)
-        if (!pauli_is_identity(psum_string(s, i), s->words) && !real_is_zero(s->coef[i]))
-            psum_add(a, r, psum_string(s, i), s->coef[i]);
-    return r;
-}
-
-/* y = c·x for a real c != 0, whatever the order of the terms. */
-bool lint_parallel(const PauliSum *x, const PauliSum *y)
-{
-    if (x->len != y->len || x->len == 0)
-        return false;
-    if (psum_parallel(x, y))
-        return true;
-    if (x->len > 64) /* only the same order is tried on long sums */
-        return false;
-    Real ratio = real_int(0);
-    for (uint32_t i = 0; i < x->len; i++) {
-        uint32_t j = 0;
-        while (j < y->len && !pauli_equal(psum_string(x, i), psum_string(y, j), x->words))
-            j++;
-        if (j == y->len)
-            return false;
-        Real r = real_div(y->coef[j], x->coef[i]);
-        if (i == 0)
-            ratio = r;
-        else if (!real_eq(ratio, r))
-            return false;
-    }
-    return true;
-}
-
 bool lint_is_identity_gate(const Gate *g)
 {
     return g->angle.source == ANGLE_CONST && g->angle.offset == 0 &&
@@ -253,7 +210,7 @@ static void lint_merging_rotations(Lint *l)
         if (ra == MERGE_NONE || a->nqubits == 0)
             continue;
         if (!axis[i])
-            axis[i] = lint_without_identity(l->arena, a->generator);
+            axis[i] = psum_without_identity(l->arena, a->generator);
         if (axis[i]->len == 0)
             continue;
         if (a->nqubits > cursor_cap) {
@@ -287,8 +244,8 @@ static void lint_merging_rotations(Lint *l)
             if (lint_is_identity_gate(b))
                 continue;
             if (!axis[next])
-                axis[next] = lint_without_identity(l->arena, b->generator);
-            if (lint_parallel(axis[i], axis[next])) {
+                axis[next] = psum_without_identity(l->arena, b->generator);
+            if (psum_parallel(axis[i], axis[next])) {
                 MergeRole rb = lint_merge_role(l, b);
                 bool params = ra == MERGE_PARAM && rb == MERGE_PARAM &&
                               a->angle.index != b->angle.index;
@@ -301,7 +258,7 @@ static void lint_merging_rotations(Lint *l)
                 }
                 continue; /* parallel generators commute */
             }
-            if (!lint_commute(&scratch, a->generator, b->generator))
+            if (!psum_commute(&scratch, a->generator, b->generator))
                 break;
         }
     }

@@ -16,10 +16,6 @@
 
 /* ---- arithmetic modulo the closure's primes (lie.c keeps the basis this way) --------- */
 
-static uint64_t lint_mulmod(uint64_t a, uint64_t b, uint64_t p)
-{
-    return (uint64_t)(((ModpWide)a * b) % p);
-}
 
 /* ---- W033: commutation with a module ------------------------------------------------ */
 
@@ -64,7 +60,7 @@ static bool lint_sum_module_commutes(const LieSpace *m, const PauliSum *g)
                 }
                 for (int t = 0; t < 2; t++) {
                     uint64_t p = primes[t];
-                    uint64_t term = lint_mulmod(gm[(size_t)t * g->len + i], t ? v->mod2[j] : v->mod[j], p);
+                    uint64_t term = lie_mulmod(gm[(size_t)t * g->len + i], t ? v->mod2[j] : v->mod[j], p);
                     if (k == 1 && term)
                         term = p - term;
                     uint64_t s = acc[2u * id + t] + term;
@@ -221,7 +217,7 @@ static bool lint_merged(const Lint *l, const uint32_t *members, uint32_t m)
     const Frame *f = l->an->frame;
     for (uint32_t a = 0; a < m; a++)
         for (uint32_t b = a + 1; b < m; b++)
-            if (!lint_commute(l->arena, f->gates.data[members[a]].generator,
+            if (!psum_commute(l->arena, f->gates.data[members[a]].generator,
                               f->gates.data[members[b]].generator))
                 return false;
     uint32_t next = 0;
@@ -231,7 +227,7 @@ static bool lint_merged(const Lint *l, const uint32_t *members, uint32_t m)
             continue;
         }
         for (uint32_t a = 0; a < m; a++)
-            if (!lint_commute(l->arena, f->gates.data[k].generator,
+            if (!psum_commute(l->arena, f->gates.data[k].generator,
                               f->gates.data[members[a]].generator))
                 return false;
     }

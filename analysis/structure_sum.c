@@ -51,30 +51,6 @@ enum { SUM_MAX_ROUNDS = 8, SUM_CENTROID_MAX = 160 };
 /* String products allowed for ad of one element (ranks) and for a Cartan basis (Ω). */
 static const double LIE_STRUCTURE_BRACKETS = 4e8;
 
-/* The exact value of r modulo p (lie.c's convention: an inexact Real is the rational its
- * double holds). False when p divides the denominator. */
-static bool real_mod(Real r, uint64_t *out)
-{
-    uint64_t v;
-    bool negative;
-    if (r.den != 0) {
-        negative = r.num < 0;
-        uint64_t num = negative ? (uint64_t)0 - (uint64_t)r.num : (uint64_t)r.num;
-        uint64_t den = (uint64_t)r.den % LIE_PRIME;
-        if (den == 0)
-            return false;
-        v = modp_mul(num % LIE_PRIME, modp_inv(den));
-    } else {
-        int e;
-        double m = frexp(fabs(r.value), &e);
-        negative = r.value < 0;
-        v = (uint64_t)ldexp(m, 53) % LIE_PRIME;
-        e -= 53;
-        v = modp_mul(v, modp_pow(e >= 0 ? 2 : modp_inv(2), (uint64_t)(e >= 0 ? e : -e)));
-    }
-    *out = negative ? modp_neg(v) : v;
-    return true;
-}
 
 /* ---- coordinates on g ----------------------------------------------------------------- */
 
@@ -299,7 +275,7 @@ static bool generator_matrices(SumCtx *cx, PauliSum *const *gens, size_t ngens)
             if (real_is_zero(ps->coef[i]) || !isfinite(ps->coef[i].value) ||
                 pauli_is_identity(p, w))
                 continue;
-            ok = real_mod(ps->coef[i], &m) && stringset_find(&cx->g->set, p) >= 0;
+            ok = lie_real_mod(ps->coef[i], LIE_PRIME, &m) && stringset_find(&cx->g->set, p) >= 0;
             T.mod[T.len++] = m;
         }
         if (ok && T.len) {

@@ -253,6 +253,10 @@ PauliSum *psum_copy(Arena *a, const PauliSum *s);
 void psum_scale(PauliSum *s, Real c);
 /* Removes terms whose coefficient is zero. */
 void psum_compact(Arena *a, PauliSum *s);
+/* The coefficient of the string p in s; false when p is not a term. */
+bool psum_lookup(const PauliSum *s, const uint64_t *p, Real *c);
+/* A copy without the identity term and without zero terms. */
+PauliSum *psum_without_identity(Arena *a, const PauliSum *s);
 bool psum_is_zero(const PauliSum *s);
 /* a·b for sums whose terms act on disjoint qubits pairwise (then every product is a
  * Hermitian string with phase 1). Returns NULL and sets *clash to a shared qubit otherwise. */

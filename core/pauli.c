@@ -268,6 +268,25 @@ void psum_compact(Arena *a, PauliSum *s)
     }
 }
 
+bool psum_lookup(const PauliSum *s, const uint64_t *p, Real *c)
+{
+    uint32_t slot = 0;
+    int64_t i = psum_find(s, p, &slot);
+    if (i < 0)
+        return false;
+    *c = s->coef[i];
+    return true;
+}
+
+PauliSum *psum_without_identity(Arena *a, const PauliSum *s)
+{
+    PauliSum *r = psum_new(a, s->nqubits);
+    for (uint32_t i = 0; i < s->len; i++)
+        if (!pauli_is_identity(psum_string(s, i), s->words) && !real_is_zero(s->coef[i]))
+            psum_add(a, r, psum_string(s, i), s->coef[i]);
+    return r;
+}
+
 bool psum_is_zero(const PauliSum *s)
 {
     for (uint32_t i = 0; i < s->len; i++)

@@ -172,3 +172,12 @@ Test(generators, offsets_not_proportional_leave_a_fixed_rotation)
     cr_assert_eq(m.gens->list.len, 1);
     compiled_free(m.c);
 }
+
+Test(generators, parallel_generators_are_found_whatever_the_order_of_their_terms)
+{
+    const char *want[] = {"X0 + Z1"};
+    Run r = run("ansatz a;\nqubit[2] q;\nparam a, b;\nevolve(a) X(q[0]) + Z(q[1]);\n"
+                "evolve(b) 2 * Z(q[1]) + 2 * X(q[0]);\nobserve Z(q[0]);\n");
+    expect_gens(&r, want, 1);
+    compiled_free(r.c);
+}

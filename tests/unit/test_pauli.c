@@ -509,3 +509,22 @@ Test(psum, support_ascending_across_words)
     cr_assert_eq(psum_support(psum_new(&a, 1024), qubits), 0u);
     arena_free(&a);
 }
+
+Test(psum, lookup_and_identity_free_copy)
+{
+    Arena a;
+    arena_init(&a);
+    PauliSum *s = psum_new(&a, 70);
+    uint64_t p[4] = {0}, id[4] = {0};
+    pauli_set(p, 2, 66, 'Y');
+    psum_add(&a, s, id, real_rational(-1, 4));
+    psum_add(&a, s, p, real_int(3));
+    Real c;
+    cr_assert(psum_lookup(s, p, &c) && c.num == 3 && c.den == 1);
+    cr_assert(psum_lookup(s, id, &c) && c.num == -1 && c.den == 4);
+    PauliSum *r = psum_without_identity(&a, s);
+    cr_assert_eq(r->len, 1);
+    cr_assert(!psum_lookup(r, id, &c));
+    cr_assert(psum_lookup(r, p, &c) && c.num == 3);
+    arena_free(&a);
+}
