@@ -40,7 +40,8 @@ static void check_expects(DiagSink *diags, const Analysis *an)
     const Circuit *c = an->circuit;
     for (size_t i = 0; i < c->expects.len; i++) {
         const Expect *x = &c->expects.data[i];
-        const char *fact = NULL;
+        const char *fact = NULL, *why = "the closure stopped at its budget (raise --max-dim, or "
+                                          "use ansc analyze, whose budget is larger)";
         int64_t have = 0;
         bool known = true;
         switch (x->fact) {
@@ -53,11 +54,15 @@ static void check_expects(DiagSink *diags, const Analysis *an)
             fact = "dla.center";
             known = an->structure != NULL;
             have = known ? an->structure->center_dim : 0;
+            if (an->dla->complete)
+                why = "the algebra is spanned by sums and too large for the exact decomposition";
             break;
         case FACT_MODULE_DIM:
             fact = "module.dim";
             known = c->observables.len > 0 && an->observables[0].module_complete;
             have = known ? an->observables[0].module_dim : 0;
+            if (c->observables.len == 0)
+                why = "the ansatz has no observable";
             break;
         case FACT_SIMULABLE: /* the verdict's: analysis_conclude */
         case FACT_BARREN_PLATEAU:
@@ -65,12 +70,7 @@ static void check_expects(DiagSink *diags, const Analysis *an)
             continue;
         }
         if (!known) {
-            diag_report(diags, DIAG_W031, c->src, x->span,
-                        "'%s' is not checked: %s", fact,
-                        x->fact == FACT_MODULE_DIM && c->observables.len == 0
-                            ? "the ansatz has no observable"
-                            : "the closure stopped at its budget (raise --max-dim, or use "
-                              "ansc analyze, whose budget is larger)");
+            diag_report(diags, DIAG_W031, c->src, x->span, "'%s' is not checked: %s", fact, why);
             continue;
         }
         if (!compare(have, x->op, x->value))
