@@ -19,57 +19,16 @@
 #include "analysis/analysis.h"
 #include "compile.h"
 #include "dense.h"
+#include "gate_matrices.h"
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-/* ---- hand-written matrices ------------------------------------------------------------- */
-
-static void set_rows(Dense *m, unsigned dim, const double complex *entries)
-{
-    dense_zero(m, dim);
-    for (unsigned i = 0; i < dim; i++)
-        for (unsigned j = 0; j < dim; j++)
-            m->a[i][j] = entries[i * dim + j];
-}
-
-/* |0><0| ⊗ I + |1><1| ⊗ u, control first. */
-static void controlled(Dense *m, double complex u00, double complex u01, double complex u10,
-                       double complex u11)
-{
-    const double complex e[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, u00, u01, 0, 0, u10, u11};
-    set_rows(m, 4, e);
-}
-
-/* The fixed Clifford gates' matrices (OpenQASM 3 / Qiskit definitions). */
+/* A fixed Clifford gate's matrix, from gate_matrices.h. */
 static void clifford_matrix(GateKind kind, Dense *m)
 {
-    const double r = ANS_SQRT1_2;
-    switch (kind) {
-    case GATE_ID: set_rows(m, 2, (const double complex[]){1, 0, 0, 1}); break;
-    case GATE_X: set_rows(m, 2, (const double complex[]){0, 1, 1, 0}); break;
-    case GATE_Y: set_rows(m, 2, (const double complex[]){0, -I, I, 0}); break;
-    case GATE_Z: set_rows(m, 2, (const double complex[]){1, 0, 0, -1}); break;
-    case GATE_H: set_rows(m, 2, (const double complex[]){r, r, r, -r}); break;
-    case GATE_S: set_rows(m, 2, (const double complex[]){1, 0, 0, I}); break;
-    case GATE_SDG: set_rows(m, 2, (const double complex[]){1, 0, 0, -I}); break;
-    case GATE_SX:
-        set_rows(m, 2, (const double complex[]){(1 + I) / 2, (1 - I) / 2, (1 - I) / 2, (1 + I) / 2});
-        break;
-    case GATE_SXDG:
-        set_rows(m, 2, (const double complex[]){(1 - I) / 2, (1 + I) / 2, (1 + I) / 2, (1 - I) / 2});
-        break;
-    case GATE_CX: controlled(m, 0, 1, 1, 0); break;
-    case GATE_CY: controlled(m, 0, -I, I, 0); break;
-    case GATE_CZ: controlled(m, 1, 0, 0, -1); break;
-    case GATE_SWAP:
-        set_rows(m, 4, (const double complex[]){1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1});
-        break;
-    case GATE_ISWAP:
-        set_rows(m, 4, (const double complex[]){1, 0, 0, 0, 0, 0, I, 0, 0, I, 0, 0, 0, 0, 0, 1});
-        break;
-    default: cr_assert_fail("no Clifford matrix for gate %d", (int)kind);
-    }
+    cr_assert(gate_info(kind)->cls == GATE_CLIFFORD && standard_matrix(kind, 0, m),
+              "no Clifford matrix for gate %d", (int)kind);
 }
 
 /* The k-qubit matrix m acting on qubits[0..k) (qubits[0] most significant) of n qubits. */
