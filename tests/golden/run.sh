@@ -10,6 +10,8 @@
 #                    a comma-separated list such as n=8,layers=2 (empty after @: defaults).
 #   stages/NAME.ans  `ansc print --stop-after=S NAME.ans` -> stdout == NAME.S for each
 #                    NAME.parse / NAME.check present.
+#   usage/NAME.cmd   `ansc` with those arguments -> stderr == NAME.err, exit status 2 (bad
+#                    usage of the command line).
 #
 # usage: run.sh ANSC SOURCE_DIR [--update]
 #   --update rewrites the expectations from the current output (review the diff!).
@@ -90,6 +92,20 @@ for src in *.ans; do
         "$ansc" print --stop-after=$stage "$src" >"$tmp/out" 2>&1
         check "stages/$name.$stage" "$name.$stage" "$tmp/out"
     done
+done
+
+cd "$golden/usage" || exit 1
+for cmd in *.cmd; do
+    name=${cmd%.cmd}
+    # shellcheck disable=SC2046
+    "$ansc" $(cat "$cmd") >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    if [ "$update" != --update ] && [ "$status" -ne 2 ]; then
+        echo "FAIL usage/$name: exit status $status, expected 2"
+        fail=$((fail + 1))
+        continue
+    fi
+    check "usage/$name" "$name.err" "$tmp/err"
 done
 
 echo "golden: $pass passed, $fail failed"

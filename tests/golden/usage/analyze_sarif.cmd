@@ -1,0 +1,1 @@
+analyze --format sarif x.ans

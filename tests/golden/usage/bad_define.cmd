@@ -1,0 +1,1 @@
+check -D n=four x.ans

@@ -1,0 +1,1 @@
+analyze --max-dim 0 x.ans

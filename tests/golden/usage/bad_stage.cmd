@@ -1,0 +1,1 @@
+print --stop-after=lower x.ans

@@ -1,0 +1,1 @@
+analyze --sweep n=9:2 x.ans
