@@ -1,0 +1,192 @@
+/*
+ * codegen.h — the code generator's one header, sectioned by file.
+ *
+ *   plan.c        Circuit + Analysis -> Plan       the method (auto: cheapest exact one
+ *                                                  within budget) and its tables
+ *   plan_pauli.c  Circuit            -> PauliProgram  Heisenberg propagation over strings,
+ *                                                  in circuit order, optional truncation
+ *   plan_dla.c    Circuit + Frame    -> DlaProgram    g-sim in an orthonormal module basis
+ *   plan_sv.c     Circuit            -> SvProgram     2^n amplitudes, one step per rotation
+ *   eig.c         Hermitian eigensolver (compile time only)
+ *   emit.c        Plan -> LLVM module (eval and grad functions, metadata, main)
+ *   target.c      LLVM module -> object file, executable, shared library + header, JIT
+ *
+ * A Plan is plain data: the emitted code is a straight-line sequence of kernel calls
+ * (runtime/kernels.h) over constant tables, so a plan can also be run without LLVM
+ * (plan_run, the tests' bridge between planning and emitting).
+ */
+#ifndef ANSC_CODEGEN_H
+#define ANSC_CODEGEN_H
+
+#include "analysis/analysis.h"
+
+#define METHOD_LIST(M)                                                                        \
+    M(AUTO, "auto")                                                                           \
+    M(PAULI, "pauli")                                                                         \
+    M(DLA, "dla")                                                                             \
+    M(STATEVECTOR, "statevector")
+
+typedef enum {
+#define METHOD_ENUM(id, text) METHOD_##id,
+    METHOD_LIST(METHOD_ENUM)
+#undef METHOD_ENUM
+        METHOD__COUNT
+} Method;
+
+const char *method_name(Method m);
+/* METHOD__COUNT when unknown. */
+Method method_lookup(const char *name);
+
+/* The angle of one step: φ = k · x + b, x = params[index] (ANGLE_PARAM), inputs[index]
+ * (ANGLE_INPUT), or nothing (ANGLE_CONST: φ = b). */
+typedef struct StepAngle {
+    AngleSource source;
+    uint32_t index;
+    double k, b;
+} StepAngle;
+
+/* E = constant + Σ_i weight[i] · v[slot[i]] · (state_index[i] == UINT32_MAX ? 1 :
+ * state[state_index[i]]): ans_reduce. state_index is NULL for a product state. */
+typedef struct Reduction {
+    double constant;
+    uint32_t n;
+    uint32_t *slot;
+    double *weight;
+    uint32_t *state_index;
+} Reduction;
+
+/* ---- plan_pauli.c --------------------------------------------------------------------- */
+
+/* One ans_pauli_rotate call: φ = 2·g·angle for the generator term g·Q of the gate. */
+typedef struct PauliStep {
+    StepAngle angle;
+    uint32_t npairs, nscaled;
+    uint32_t *pairs; /* 2·npairs slots */
+    uint32_t *scaled;
+    uint32_t gate; /* circuit->gates index, for messages */
+} PauliStep;
+
+/* One observable, propagated from the end of the circuit to its start. v starts as zeros
+ * with init_value[i] at init_slot[i]; the steps run in order (last gate first); then
+ * <O> = reduction over v. */
+typedef struct PauliProgram {
+    uint32_t nslots;
+    uint32_t ninit;
+    uint32_t *init_slot;
+    double *init_value;
+    VEC(PauliStep) steps;
+    Reduction reduction;
+    uint64_t pairs_total; /* Σ npairs: the tape of a gradient needs 2·pairs + scaled doubles */
+    uint64_t scaled_total;
+} PauliProgram;
+
+/* ---- plan_dla.c ------------------------------------------------------------------------ */
+
+typedef struct DlaGenerator {
+    double *w;      /* d × d complex (interleaved), columns eigenvectors of iA */
+    double *lambda; /* d eigenvalues */
+} DlaGenerator;
+
+typedef struct DlaStep {
+    StepAngle angle;
+    uint32_t generator; /* index in DlaProgram.generators */
+    uint32_t gate;
+} DlaStep;
+
+/* One observable in the Heisenberg picture on the module's coordinates: v = init (dim
+ * doubles), the steps (last gate first), <O> = reduction over v. */
+typedef struct DlaProgram {
+    uint32_t dim;
+    double *init;
+    uint32_t ngenerators;
+    DlaGenerator *generators;
+    VEC(DlaStep) steps;
+    Reduction reduction;
+} DlaProgram;
+
+/* ---- plan_sv.c ------------------------------------------------------------------------- */
+
+typedef enum { SV_ROTATE, SV_DENSE } SvStepKind;
+
+/* SV_ROTATE: psi ← exp(-iφP) psi for the string (x, z).
+ * SV_DENSE: psi ← exp(-iφH) psi on qubits[0..k), H = V diag(lambda) V† (dim = 2^k), with
+ * H = Σ_t coef[t] · P_t (strings (x[t], z[t]) in global masks) for the gradient. */
+typedef struct SvStep {
+    SvStepKind kind;
+    StepAngle angle;
+    uint64_t x, z; /* SV_ROTATE */
+    uint32_t k;
+    uint32_t *qubits;
+    double *vecs, *lambda;
+    uint32_t nterms;
+    uint64_t *term_x, *term_z;
+    double *term_coef;
+    uint32_t gate;
+} SvStep;
+
+typedef struct SvObservable {
+    uint32_t nterms;
+    uint64_t *x, *z;
+    double *coef; /* identity included as x = z = 0 */
+} SvObservable;
+
+typedef struct SvProgram {
+    uint32_t nqubits;
+    uint8_t *kets;
+    VEC(SvStep) steps; /* time order */
+    SvObservable *observables;
+} SvProgram;
+
+/* ---- plan.c ---------------------------------------------------------------------------- */
+
+typedef struct PlanOptions {
+    Method method;
+    uint32_t truncate;   /* 0: none */
+    uint64_t max_slots;  /* pauli: strings per observable */
+    uint32_t max_qubits; /* statevector */
+    uint32_t max_dim;    /* dla: module dimension */
+} PlanOptions;
+
+void plan_options_default(PlanOptions *o);
+
+typedef struct Plan {
+    Method method; /* never METHOD_AUTO */
+    const Circuit *circuit;
+    uint32_t truncate;
+    uint32_t nobservables;
+    PauliProgram *pauli; /* one per observable, method pauli */
+    DlaProgram *dla;     /* one per observable, method dla */
+    SvProgram *sv;       /* method statevector */
+    uint32_t nstate_paulis; /* state input: the strings whose Tr(ρP) the state file gives */
+    const char **state_paulis;
+    const char *why; /* auto: why this method */
+} Plan;
+
+/* The plan for a checked circuit, or NULL with a diagnostic (E090 method not applicable,
+ * E091 over budget). */
+Plan *plan_build(Arena *a, DiagSink *diags, const Circuit *c, const PlanOptions *o);
+
+/* Each method's planner: NULL with *why set (arena text) when it does not apply or is over
+ * budget. For a product state the reduction's weights are Tr(ρP) (zero terms left out) and
+ * state_index is NULL; for `state input` (state_strings != NULL) each string P with a
+ * nonzero coefficient at the start gets state_index = stringset_add(state_strings, P), the
+ * identity going to the constant (Tr ρ = 1). */
+PauliProgram *plan_pauli(Arena *a, const Circuit *c, const PauliSum *observable, uint32_t truncate,
+                         uint64_t max_slots, StringSet *state_strings, const char **why);
+DlaProgram *plan_dla(Arena *a, const Circuit *c, const Frame *f, uint32_t observable,
+                     uint32_t max_dim, StringSet *state_strings, const char **why);
+SvProgram *plan_sv(Arena *a, const Circuit *c, uint32_t max_qubits, const char **why);
+
+/* Runs a plan without LLVM, through the same kernels (values[nobservables], grad may be
+ * NULL: nobservables · nparams). Returns ANS_OK or a status of ansc_sim.h. */
+int plan_run(const Plan *p, const double *params, const double *inputs, const double *state,
+             double *values, double *grad);
+
+/* ---- eig.c ----------------------------------------------------------------------------- */
+
+/* Eigen-decomposition of the n × n Hermitian matrix a (complex interleaved, row-major;
+ * destroyed): lambda ascending, vecs (complex, columns) unitary. Cyclic Jacobi to full
+ * double precision. */
+void cg_herm_eig(double *a, uint32_t n, double *lambda, double *vecs);
+
+#endif
