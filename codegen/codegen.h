@@ -177,6 +177,25 @@ DlaProgram *plan_dla(Arena *a, const Circuit *c, const Frame *f, uint32_t observ
                      uint32_t max_dim, StringSet *state_strings, const char **why);
 SvProgram *plan_sv(Arena *a, const Circuit *c, uint32_t max_qubits, const char **why);
 
+/* Each program run without LLVM through the kernels of runtime/kernels.h: *value = <O>,
+ * and with grad != NULL, grad[j] += d<O>/d params[j] (caller zeroes it) by the adjoint
+ * method over a tape of the step inputs. state: Tr(ρP) for the state strings (NULL for a
+ * product state). Return ANS_OK or ANS_ERR_MEMORY. */
+int pauli_run(const PauliProgram *p, const double *params, const double *inputs,
+              const double *state, double *value, double *grad);
+int dla_run(const DlaProgram *p, const double *params, const double *inputs,
+            const double *state, double *value, double *grad);
+/* All observables at once: values[nobs], grad[nobs · nparams] (may be NULL). */
+int sv_run(const SvProgram *p, uint32_t nobs, uint32_t nparams, const double *params,
+           const double *inputs, double *values, double *grad);
+/* φ = k·x + b for these vectors. */
+static inline double step_angle(const StepAngle *a, const double *params, const double *inputs)
+{
+    double x = a->source == ANGLE_PARAM ? params[a->index]
+             : a->source == ANGLE_INPUT ? inputs[a->index] : 0.0;
+    return a->k * x + a->b;
+}
+
 /* Runs a plan without LLVM, through the same kernels (values[nobservables], grad may be
  * NULL: nobservables · nparams). Returns ANS_OK or a status of ansc_sim.h. */
 int plan_run(const Plan *p, const double *params, const double *inputs, const double *state,
