@@ -23,6 +23,9 @@
 void *ans_alloc(size_t bytes);
 void ans_free(void *p);
 
+/* v[slot[i]] = value[i] for i < n (kernels_common.c). */
+void ans_scatter(double *v, const uint32_t *slot, const double *value, uint32_t n);
+
 /* ---- pauli: Heisenberg propagation of a coefficient vector (kernels_pauli.c) ----------- */
 
 /*
