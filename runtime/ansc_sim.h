@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,6 +60,24 @@ typedef struct AnsSim {
     AnsGradFn grad;
 } AnsSim;
 int ans_main(const AnsSim *sim, int argc, char **argv);
+
+/* ---- the command line's streams and its random numbers (cli.c, random.c) --------------- */
+
+/* ans_main with its output and error streams given (ans_main passes stdout and stderr);
+ * "-" as a file name still reads stdin. docs/simulator.md documents every option. */
+int ans_main_streams(const AnsSim *sim, int argc, char **argv, FILE *out, FILE *err);
+
+/* The generator behind --random and --sample, reproducible on every platform:
+ * xoshiro256** whose four state words are four successive outputs of splitmix64 started at
+ * SEED; uniform = (next >> 11) · 2^-53 in [0, 1); a parameter is 2π · uniform. */
+typedef struct AnsRandom {
+    uint64_t s[4];
+} AnsRandom;
+void ans_random_seed(AnsRandom *random, uint64_t seed);
+uint64_t ans_random_next(AnsRandom *random);
+double ans_random_uniform(AnsRandom *random);
+/* 2π · ans_random_uniform: one parameter of --random, in [0, 2π). */
+double ans_random_angle(AnsRandom *random);
 
 #ifdef __cplusplus
 }
