@@ -41,6 +41,14 @@
 
 enum { SV_TILE_BITS = 6, SV_TILE = 1 << SV_TILE_BITS, SV_ALIGN = 64 };
 
+/* The loops below take constant flags; they must be inlined at each call for the flags to
+ * fold (GCC declines by itself once a loop has eight instances). */
+#if defined(__GNUC__)
+#define SV_VARIANT static inline __attribute__((always_inline))
+#else
+#define SV_VARIANT static inline
+#endif
+
 /* ---- memory ------------------------------------------------------------------------------ */
 
 void *ans_alloc(size_t bytes)
@@ -181,7 +189,7 @@ void ans_sv_init(double *psi, uint32_t n, const uint8_t *kets)
  * s·(-i)^{k+1} = g (real) or i·g (imaginary). The flags are constants at every call, so each
  * of the eight instances is a plain loop: contiguous drops the pair lists, flat the signs.
  */
-static inline void sv_rotate_tiles(double *psi, const SvWalk *w, double c, double g, double kb,
+SV_VARIANT void sv_rotate_tiles(double *psi, const SvWalk *w, double c, double g, double kb,
                                    bool imaginary, bool contiguous, bool flat)
 {
     for (size_t t = 0; t < w->tiles; t++) {
@@ -259,79 +267,91 @@ void ans_sv_rotate(double *psi, uint32_t n, uint64_t x, uint64_t z, double c, do
 }
 
 /*
- * Σ_b conj(u_b)·(Pv)_b as (re, im), by pairs: with (Pv)_b = (-i)^k σ_b v_{b⊕x} and
- * σ_{b⊕x} = (-1)^k σ_b, pair (a, b) contributes (-i)^k σ_a (conj(u_a) v_b + (-1)^k conj(u_b) v_a);
- * diagonal, each b contributes σ_b conj(u_b) v_b. conj(u)·v = (ur·vr + ui·vi) + i(ur·vi − ui·vr),
- * each of the four products in its own accumulator. simple: contiguous and flat (see the walk).
+ * <u|P|v> = (-i)^k S with S = Σ_b σ_b conj(u_b) v_{b⊕x}; by pairs (a, b = a⊕x), using
+ * σ_b = (-1)^k σ_a, S = Σ σ_a (conj(u_a) v_b + (-1)^k conj(u_b) v_a). Since (-i)^k is real or
+ * imaginary, each caller needs one part of S only (re: ur·vr + ui·vi, im: ur·vi − ui·vr),
+ * and when u = v the two halves of a pair's term are equal (expect doubles the first).
+ * One term per m; two lanes (even and odd m) keep the additions' latency off the critical
+ * path.
  */
-static inline void sv_inner_tiles(const double *u, const double *v, const SvWalk *w, bool pairs,
-                                  bool simple, double *out_re, double *out_im)
+SV_VARIANT double sv_inner_term(const double *ua, const double *ub, const double *va,
+                                   const double *vb, const SvWalk *w, size_t m, double kb,
+                                   bool im_part, bool second, bool simple)
 {
-    double kb = (w->k & 1u) ? -1.0 : 1.0, re = 0, im = 0;
+    size_t ia = simple ? 2 * m : 2 * (size_t)w->a[m], ib = simple ? 2 * m : 2 * (size_t)w->b[m];
+    double t = im_part ? ua[ia] * vb[ib + 1] - ua[ia + 1] * vb[ib]
+                       : ua[ia] * vb[ib] + ua[ia + 1] * vb[ib + 1];
+    if (second)
+        t += kb * (im_part ? ub[ib] * va[ia + 1] - ub[ib + 1] * va[ia]
+                           : ub[ib] * va[ia] + ub[ib + 1] * va[ia + 1]);
+    return simple ? t : w->sign[m] * t;
+}
+
+SV_VARIANT double sv_inner_tiles(const double *u, const double *v, const SvWalk *w,
+                                    bool im_part, bool second, bool simple)
+{
+    double kb = (w->k & 1u) ? -1.0 : 1.0, total = 0;
     for (size_t t = 0; t < w->tiles; t++) {
         size_t base = sv_walk_base(w, t), partner = base ^ w->xhi;
         const double *ua = u + 2 * base, *ub = u + 2 * partner;
         const double *va = v + 2 * base, *vb = v + 2 * partner;
-        double rr = 0, ii = 0, ri = 0, ir = 0, rr2 = 0, ii2 = 0, ri2 = 0, ir2 = 0;
-        for (size_t m = 0; m < w->count; m++) {
-            size_t ia = simple ? 2 * m : 2 * (size_t)w->a[m];
-            size_t ib = simple ? 2 * m : 2 * (size_t)w->b[m];
-            double sg = simple ? 1.0 : w->sign[m];
-            double uar = sg * ua[ia], uai = sg * ua[ia + 1];
-            rr += uar * vb[ib];
-            ii += uai * vb[ib + 1];
-            ri += uar * vb[ib + 1];
-            ir += uai * vb[ib];
-            if (pairs) {
-                double ubr = sg * ub[ib], ubi = sg * ub[ib + 1];
-                rr2 += ubr * va[ia];
-                ii2 += ubi * va[ia + 1];
-                ri2 += ubr * va[ia + 1];
-                ir2 += ubi * va[ia];
-            }
+        double even = 0, odd = 0;
+        size_t m = 0;
+        for (; m + 1 < w->count; m += 2) {
+            even += sv_inner_term(ua, ub, va, vb, w, m, kb, im_part, second, simple);
+            odd += sv_inner_term(ua, ub, va, vb, w, m + 1, kb, im_part, second, simple);
         }
-        double sh = sv_tile_sign(w, base);
-        re += sh * ((rr + ii) + kb * (rr2 + ii2));
-        im += sh * ((ri - ir) + kb * (ri2 - ir2));
+        if (m < w->count)
+            even += sv_inner_term(ua, ub, va, vb, w, m, kb, im_part, second, simple);
+        total += sv_tile_sign(w, base) * (even + odd);
     }
-    double pr, pi;
-    sv_minus_i_power(w->k, &pr, &pi);
-    *out_re = pr * re - pi * im;
-    *out_im = pr * im + pi * re;
+    return total;
 }
 
-static void sv_inner(const double *u, const double *v, uint32_t n, uint64_t x, uint64_t z,
-                     double *re, double *im)
+/* Re S or Im S (im_part); same_vectors: u = v, so a pair's second half equals its first. */
+static double sv_inner_part(const double *u, const double *v, uint32_t n, uint64_t x, uint64_t z,
+                            bool im_part, bool same_vectors, unsigned *k)
 {
     SvWalk w;
     sv_walk_init(&w, n, x, z);
-    bool pairs = w.kind != WALK_DIAGONAL, simple = w.contiguous && w.flat;
-    if (pairs && simple)
-        sv_inner_tiles(u, v, &w, true, true, re, im);
-    else if (pairs)
-        sv_inner_tiles(u, v, &w, true, false, re, im);
-    else if (simple)
-        sv_inner_tiles(u, v, &w, false, true, re, im);
-    else
-        sv_inner_tiles(u, v, &w, false, false, re, im);
+    *k = w.k;
+    bool simple = w.contiguous && w.flat;
+    double scale = 1;
+    bool second = w.kind != WALK_DIAGONAL;
+    if (second && same_vectors) {
+        second = false;
+        scale = 2;
+    }
+    switch ((im_part ? 4 : 0) + (second ? 2 : 0) + (simple ? 1 : 0)) {
+    case 0: return scale * sv_inner_tiles(u, v, &w, false, false, false);
+    case 1: return scale * sv_inner_tiles(u, v, &w, false, false, true);
+    case 2: return scale * sv_inner_tiles(u, v, &w, false, true, false);
+    case 3: return scale * sv_inner_tiles(u, v, &w, false, true, true);
+    case 4: return scale * sv_inner_tiles(u, v, &w, true, false, false);
+    case 5: return scale * sv_inner_tiles(u, v, &w, true, false, true);
+    case 6: return scale * sv_inner_tiles(u, v, &w, true, true, false);
+    default: return scale * sv_inner_tiles(u, v, &w, true, true, true);
+    }
 }
 
 double ans_sv_expect(const double *psi, uint32_t n, uint64_t x, uint64_t z)
 {
-    double re, im;
-    sv_inner(psi, psi, n, x, z, &re, &im);
-    return re;
+    /* Re((-i)^k S): Re S, Im S, −Re S, −Im S for k = 0..3. */
+    unsigned k = (unsigned)__builtin_popcountll(x & z) & 3u;
+    double part = sv_inner_part(psi, psi, n, x, z, k & 1u, true, &k);
+    return k >= 2 ? -part : part;
 }
 
 double ans_sv_im_inner(const double *lam, const double *psi, uint32_t n, uint64_t x, uint64_t z)
 {
-    double re, im;
-    sv_inner(lam, psi, n, x, z, &re, &im);
-    return im;
+    /* Im((-i)^k S): Im S, −Re S, −Im S, Re S for k = 0..3. */
+    unsigned k = (unsigned)__builtin_popcountll(x & z) & 3u;
+    double part = sv_inner_part(lam, psi, n, x, z, !(k & 1u), false, &k);
+    return k == 1 || k == 2 ? -part : part;
 }
 
 /* out_a += g·σ_a·v_b and, for pairs, out_b += g·(-1)^k·σ_a·v_a, g = coef·(-i)^k = g or i·g. */
-static inline void sv_add_tiles(double *out, const double *psi, const SvWalk *w, double g,
+SV_VARIANT void sv_add_tiles(double *out, const double *psi, const SvWalk *w, double g,
                                 bool imaginary, bool pairs, bool simple)
 {
     double kb = (w->k & 1u) ? -1.0 : 1.0;
