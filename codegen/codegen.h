@@ -201,6 +201,33 @@ static inline double step_angle(const StepAngle *a, const double *params, const 
 int plan_run(const Plan *p, const double *params, const double *inputs, const double *state,
              double *values, double *grad);
 
+/* ---- emit.c, target.c ----------------------------------------------------------------- */
+
+struct LLVMOpaqueContext;
+struct LLVMOpaqueModule;
+struct AnsSim;
+
+/* The plan as an LLVM module in ctx: ans_sim_info, ans_sim_eval, ans_sim_grad, and main
+ * when with_main. NULL with *error when the module does not verify (a bug). */
+struct LLVMOpaqueModule *cg_emit(struct LLVMOpaqueContext *ctx, Arena *a, const Plan *p, bool with_main,
+                                 const char **error);
+
+typedef struct CgTarget {
+    const char *output;
+    bool library; /* a shared library and its header (OUT.so -> OUT.h) */
+    unsigned opt; /* 0..3 */
+} CgTarget;
+
+/* Compiles and links the plan into t->output (written whole or not at all). */
+bool cg_build(Arena *a, const Plan *p, const CgTarget *t, const char **error);
+
+/* JIT-compiles the plan in this process and calls run(sim, user); *status = its result. */
+typedef int (*CgJitFn)(const struct AnsSim *sim, void *user);
+bool cg_jit(Arena *a, const Plan *p, unsigned opt, CgJitFn run, void *user, int *status, const char **error);
+
+/* The runtime library that simulators link ($ANSC_RUNTIME, else the build's). */
+const char *cg_runtime_library(void);
+
 /* ---- eig.c ----------------------------------------------------------------------------- */
 
 /* Eigen-decomposition of the n × n Hermitian matrix a (complex interleaved, row-major;

@@ -9,6 +9,7 @@
  *   E040–E069 elaboration            E070–E079 limits
  *   E080–E099 analysis               W001–W029 front-end warnings
  *   W030–W069 analysis warnings      N030–N069 analysis notes
+ *   E100–E119 code generation
  */
 #ifndef ANSC_DIAG_CODES_H
 #define ANSC_DIAG_CODES_H
@@ -68,6 +69,8 @@
     X(W002, SEV_WARNING, "generator is only a global phase")                                  \
     X(W003, SEV_WARNING, "no observable")                                                     \
     X(E080, SEV_ERROR, "expectation does not hold")                                           \
+    X(E100, SEV_ERROR, "simulation method does not apply")                                    \
+    X(E101, SEV_ERROR, "no simulation method fits")                                           \
     X(W030, SEV_WARNING, "parameter shared by non-commuting generators")                      \
     X(W031, SEV_WARNING, "expectation not checked")                                           \
     X(N030, SEV_NOTE, "fixed non-Clifford gates: the algebra is an upper bound")              \

@@ -4,6 +4,8 @@
  *   ansc check FILE…   parse → check → elaborate → analyse; diagnostics only
  *   ansc analyze FILE  the same, then the analysis report (text or json)
  *   ansc print FILE    parse → check → elaborate, then the circuit (or a stage's tree)
+ *   ansc build FILE    parse → check → elaborate → plan → emit → object → link
+ *   ansc run FILE      parse → check → elaborate → plan → emit → JIT → the simulator
  *
  * Usage errors exit 2, input errors 1, success 0. This is the only file that decides an
  * exit status; every pass reports into one DiagSink, which is rendered once at the end.
@@ -11,6 +13,8 @@
  * (or to stdout as a document with --format json|sarif).
  */
 #include "analysis/analysis.h"
+#include "codegen/codegen.h"
+#include "runtime/ansc_sim.h"
 #include "frontend/frontend.h"
 
 #include <errno.h>
@@ -33,6 +37,13 @@ typedef struct Options {
     uint32_t max_dim;
     const char *sweep;          /* --sweep NAME=a:b */
     int64_t sweep_lo, sweep_hi;
+    /* build and run */
+    const char *output; /* -o */
+    bool library;       /* --lib */
+    PlanOptions plan;
+    unsigned opt; /* -O0..-O3 */
+    char *sim_argv[256]; /* run: the simulator's own options, after FILE */
+    int sim_argc;
 } Options;
 
 static const char usage_text[] =
@@ -43,6 +54,10 @@ static const char usage_text[] =
     "  analyze FILE  the analysis: generators, dynamical Lie algebra, centre, ideals,\n"
     "                observable modules; checks the file's expect statements\n"
     "  print FILE    print the elaborated circuit, one gate a line\n"
+    "  build FILE -o OUT  compile a native simulator (--lib: a shared library OUT and\n"
+    "                its header)\n"
+    "  run FILE [simulator options]  JIT-compile the simulator and run it (the options\n"
+    "                after FILE are the simulator's: --params, --random, --grad, ...)\n"
     "\n"
     "options:\n"
     "  -D NAME=VALUE              override a size of the ansatz (repeatable)\n"
@@ -55,6 +70,11 @@ static const char usage_text[] =
     "  --sweep NAME=a:b           the sizes of the scaling study (analyze; default n=2:10\n"
     "                             when the ansatz has a size n)\n"
     "  --color=auto|always|never  colored diagnostics (text format)\n"
+    "  --method auto|pauli|dla|statevector\n"
+    "                             the simulation method (build, run; default auto)\n"
+    "  --truncate W               pauli: drop strings of weight above W\n"
+    "  -O0 … -O3                  optimisation level of the simulator (default -O2)\n"
+    "  -o OUT, --lib              the output of build; a shared library and OUT.h\n"
     "  -h, --help                 this text\n"
     "  --version                  the version\n"
     "\n"
@@ -88,12 +108,24 @@ static bool parse_define(Options *o, const char *text)
     return true;
 }
 
+/* The options of `ansc run` that belong to the compiler even after the file. */
+static bool is_compile_option(const char *a)
+{
+    return strncmp(a, "-D", 2) == 0 || strncmp(a, "--method", 8) == 0 || strncmp(a, "--truncate", 10) == 0 ||
+           (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]);
+}
+
 /* Returns EXIT_OK, or the status to exit with (help and version exit 0 through *done). */
 static int parse_args(int argc, char **argv, Options *o, bool *done)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        if (o->command && strcmp(o->command, "run") == 0 && o->nfiles == 1 && !is_compile_option(a)) {
+            /* run: what follows the file is the simulator's, but for -D, --method, … */
+            if (o->sim_argc == (int)(sizeof o->sim_argv / sizeof o->sim_argv[0]) - 2)
+                return usage_error("%s", "too many simulator options");
+            o->sim_argv[1 + o->sim_argc++] = argv[i];
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_text, stdout);
             *done = true;
             return EXIT_OK;
@@ -151,6 +183,27 @@ static int parse_args(int argc, char **argv, Options *o, bool *done)
                        : strcmp(c, "auto") == 0 ? -1 : -2;
             if (o->color == -2)
                 return usage_error("unknown color mode '%s' (auto, always or never)", c);
+        } else if (strcmp(a, "--method") == 0 || strncmp(a, "--method=", 9) == 0) {
+            const char *m = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : "");
+            o->plan.method = method_lookup(m);
+            if (o->plan.method == METHOD__COUNT)
+                return usage_error("unknown method '%s' (auto, pauli, dla or statevector)", m);
+        } else if (strcmp(a, "--truncate") == 0 || strncmp(a, "--truncate=", 11) == 0) {
+            const char *v = a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : "");
+            char *end;
+            errno = 0;
+            unsigned long w = strtoul(v, &end, 10);
+            if (errno || end == v || *end || w == 0 || w > 65536)
+                return usage_error("--truncate expects a Pauli weight from 1 to 65536, got '%s'", v);
+            o->plan.truncate = (uint32_t)w;
+        } else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) {
+            o->opt = (unsigned)(a[2] - '0');
+        } else if (strcmp(a, "-o") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("%s", "-o expects a file name");
+            o->output = argv[++i];
+        } else if (strcmp(a, "--lib") == 0) {
+            o->library = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option '%s'", a);
         } else if (!o->command) {
@@ -164,11 +217,16 @@ static int parse_args(int argc, char **argv, Options *o, bool *done)
     if (!o->command)
         return usage_error("%s", "no command given");
     bool check = strcmp(o->command, "check") == 0, print = strcmp(o->command, "print") == 0,
-         analyze = strcmp(o->command, "analyze") == 0;
-    if (!check && !print && !analyze)
-        return usage_error("unknown command '%s' (check, analyze or print)", o->command);
+         analyze = strcmp(o->command, "analyze") == 0, build = strcmp(o->command, "build") == 0,
+         run = strcmp(o->command, "run") == 0;
+    if (!check && !print && !analyze && !build && !run)
+        return usage_error("unknown command '%s' (check, analyze, print, build or run)", o->command);
+    if (!build && (o->output || o->library))
+        return usage_error("'%s' takes no output (-o, --lib are for build)", o->command);
     if (o->nfiles == 0)
         return usage_error("'%s' needs a file", o->command);
+    if (build && !o->output)
+        return usage_error("%s", "'build' needs an output: -o OUT");
     if (!check && o->nfiles != 1)
         return usage_error("'%s' takes one file", o->command);
     if (analyze && o->format == DIAG_FORMAT_SARIF)
@@ -282,12 +340,69 @@ static bool wants_verdict(const Circuit *c)
     return false;
 }
 
+typedef struct RunArgs {
+    int argc;
+    char **argv;
+} RunArgs;
+
+static int run_simulator(const AnsSim *sim, void *user)
+{
+    RunArgs *r = user;
+    fflush(stdout);
+    return ans_main(sim, r->argc, r->argv);
+}
+
+/* build and run: read → parse → check → elaborate → plan → emit, then link or JIT. The
+ * analysis proper is not needed: the planners compute what they use. */
+static int build_or_run(Options *o)
+{
+    bool run = strcmp(o->command, "run") == 0;
+    bool color = o->color == 1 || (o->color == -1 && isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
+    Arena arena;
+    arena_init(&arena);
+    DiagSink diags;
+    diag_init(&diags, &arena);
+    const Plan *plan = NULL;
+    const Source *src = read_source(&arena, &diags, o->files[0]);
+    if (src) {
+        FrontendResult r = frontend_run(&arena, &diags, src, o->defines, o->ndefines, STAGE_ELABORATE);
+        if (r.ok && diags.errors == 0)
+            plan = plan_build(&arena, &diags, r.circuit, &o->plan);
+    }
+    diag_render(stderr, &diags, DIAG_FORMAT_TEXT, color);
+    int status = EXIT_ERRORS;
+    const char *error = NULL;
+    if (plan && diags.errors == 0) {
+        if (run) {
+            o->sim_argv[0] = (char *)o->files[0];
+            RunArgs args = {o->sim_argc + 1, o->sim_argv};
+            if (!cg_jit(&arena, plan, o->opt, run_simulator, &args, &status, &error))
+                status = EXIT_ERRORS;
+        } else {
+            CgTarget t = {.output = o->output, .library = o->library, .opt = o->opt};
+            status = cg_build(&arena, plan, &t, &error) ? EXIT_OK : EXIT_ERRORS;
+        }
+        if (error)
+            fprintf(stderr, "ansc: error: %s\n", error);
+    }
+    arena_free(&arena);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
-    Options o = {.format = DIAG_FORMAT_TEXT, .stop_after = STAGE_ELABORATE, .color = -1};
+    Options o = {.format = DIAG_FORMAT_TEXT, .stop_after = STAGE_ELABORATE, .color = -1, .opt = 2};
+    plan_options_default(&o.plan);
     bool done = false;
     int status = parse_args(argc, argv, &o, &done);
     if (status != EXIT_OK || done) {
+        for (size_t i = 0; i < o.ndefines; i++)
+            free((char *)o.defines[i].name);
+        free((char *)o.sweep);
+        return status;
+    }
+    if (strcmp(o.command, "build") == 0 || strcmp(o.command, "run") == 0) {
+        status = build_or_run(&o);
         for (size_t i = 0; i < o.ndefines; i++)
             free((char *)o.defines[i].name);
         free((char *)o.sweep);

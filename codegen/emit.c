@@ -1,0 +1,632 @@
+/*
+ * emit.c — Plan -> LLVM module: the simulator's functions and metadata (codegen.h).
+ *
+ * The module defines what runtime/ansc_sim.h promises a simulator exports:
+ *   ans_sim_info   the AnsSimInfo (names, sizes) as one constant global
+ *   ans_sim_eval   every observable's value
+ *   ans_sim_grad   values and the gradient by the adjoint method
+ *   main           (executables only) ans_main on the three above
+ * Each function is straight-line code in circuit order: the angle of every step is computed
+ * from the parameter and input vectors (constant angles are folded here, cos and sin
+ * included), and the step is a call to a runtime kernel (runtime/kernels.h) with constant
+ * tables emitted as private globals: pair lists, masks, eigenvectors. Pauli rotations with
+ * few pairs are unrolled into loads and stores on constant slots instead. All buffers are
+ * allocated once at entry (the largest any observable needs) and freed on every exit; an
+ * allocation failure returns ANS_ERR_MEMORY.
+ *
+ * The gradient function keeps the forward pass's cos/sin values as SSA values and reuses
+ * them on the way back; the tape offsets are constants.
+ */
+#include "codegen.h"
+#include "runtime/ansc_sim.h"
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Unroll a Pauli rotation with at most this many pairs plus scaled slots. */
+enum { EMIT_UNROLL = 4 };
+
+typedef struct Emit {
+    LLVMContextRef ctx;
+    LLVMModuleRef mod;
+    LLVMBuilderRef b;
+    LLVMTypeRef f64, i32, i64, i8, ptr, vd;
+    const Plan *plan;
+    const Circuit *c;
+    /* arguments of the function being built */
+    LLVMValueRef params, inputs, state, values, grad;
+    uint32_t tables;
+} Emit;
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+static LLVMValueRef e_f64(Emit *e, double v) { return LLVMConstReal(e->f64, v); }
+static LLVMValueRef e_i32(Emit *e, uint64_t v) { return LLVMConstInt(e->i32, v, 0); }
+static LLVMValueRef e_i64(Emit *e, uint64_t v) { return LLVMConstInt(e->i64, v, 0); }
+
+/* A call to the external function `name` (declared on first use). */
+static LLVMValueRef e_call(Emit *e, const char *name, LLVMTypeRef ret, unsigned n, LLVMTypeRef *types,
+                           LLVMValueRef *args)
+{
+    LLVMValueRef fn = LLVMGetNamedFunction(e->mod, name);
+    LLVMTypeRef fnty;
+    if (!fn) {
+        fnty = LLVMFunctionType(ret, types, n, 0);
+        fn = LLVMAddFunction(e->mod, name, fnty);
+    } else {
+        fnty = LLVMGlobalGetValueType(fn);
+    }
+    return LLVMBuildCall2(e->b, fnty, fn, args, n, "");
+}
+
+/* A private constant table holding these bytes (a null pointer when empty). */
+static LLVMValueRef e_table(Emit *e, const void *data, size_t bytes)
+{
+    if (!bytes || !data)
+        return LLVMConstPointerNull(e->ptr);
+    LLVMValueRef init = LLVMConstStringInContext2(e->ctx, data, bytes, 1);
+    char name[32];
+    snprintf(name, sizeof name, "table.%u", e->tables++);
+    LLVMValueRef g = LLVMAddGlobal(e->mod, LLVMTypeOf(init), name);
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    LLVMSetAlignment(g, 16);
+    return g;
+}
+
+static LLVMValueRef e_string(Emit *e, const char *s)
+{
+    LLVMValueRef init = LLVMConstStringInContext2(e->ctx, s, strlen(s), 0);
+    char name[32];
+    snprintf(name, sizeof name, "str.%u", e->tables++);
+    LLVMValueRef g = LLVMAddGlobal(e->mod, LLVMTypeOf(init), name);
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    return g;
+}
+
+/* &base[index] for a double array. */
+static LLVMValueRef e_at(Emit *e, LLVMValueRef base, uint64_t index)
+{
+    LLVMValueRef idx = e_i64(e, index);
+    return LLVMBuildGEP2(e->b, e->f64, base, &idx, 1, "");
+}
+
+static LLVMValueRef e_load(Emit *e, LLVMValueRef base, uint64_t index)
+{
+    return LLVMBuildLoad2(e->b, e->f64, e_at(e, base, index), "");
+}
+
+static void e_store(Emit *e, LLVMValueRef v, LLVMValueRef base, uint64_t index)
+{
+    LLVMBuildStore(e->b, v, e_at(e, base, index));
+}
+
+static void e_zero(Emit *e, LLVMValueRef p, uint64_t doubles)
+{
+    if (doubles)
+        LLVMBuildMemSet(e->b, p, LLVMConstInt(e->i8, 0, 0), e_i64(e, doubles * 8), 8);
+}
+
+/* cos and sin of a step's angle; folded to constants for a constant angle. */
+typedef struct Trig {
+    LLVMValueRef phi, c, s;
+} Trig;
+
+static LLVMValueRef e_libm(Emit *e, const char *name, LLVMValueRef x)
+{
+    LLVMTypeRef t = e->f64;
+    return e_call(e, name, e->f64, 1, &t, &x);
+}
+
+static Trig e_trig(Emit *e, const StepAngle *a)
+{
+    Trig t;
+    if (a->source == ANGLE_CONST) {
+        t.phi = e_f64(e, a->b);
+        t.c = e_f64(e, cos(a->b));
+        t.s = e_f64(e, sin(a->b));
+        return t;
+    }
+    LLVMValueRef base = a->source == ANGLE_PARAM ? e->params : e->inputs;
+    LLVMValueRef x = e_load(e, base, a->index);
+    t.phi = LLVMBuildFAdd(e->b, LLVMBuildFMul(e->b, e_f64(e, a->k), x, ""), e_f64(e, a->b), "phi");
+    t.c = e_libm(e, "cos", t.phi);
+    t.s = e_libm(e, "sin", t.phi);
+    return t;
+}
+
+/* grad[row + index] += k · d for a parameter step. */
+static void e_grad_add(Emit *e, const StepAngle *a, uint64_t row, LLVMValueRef d)
+{
+    if (a->source != ANGLE_PARAM)
+        return;
+    LLVMValueRef p = e_at(e, e->grad, row + a->index);
+    LLVMValueRef old = LLVMBuildLoad2(e->b, e->f64, p, "");
+    LLVMBuildStore(e->b, LLVMBuildFAdd(e->b, old, LLVMBuildFMul(e->b, e_f64(e, a->k), d, ""), ""), p);
+}
+
+/* ---- buffers: allocated at entry, freed at every exit --------------------------------- */
+
+typedef struct Buffers {
+    LLVMValueRef p[4];
+    unsigned n;
+    LLVMBasicBlockRef fail;
+} Buffers;
+
+static LLVMValueRef e_alloc(Emit *e, Buffers *bufs, uint64_t bytes)
+{
+    LLVMTypeRef t = e->i64;
+    LLVMValueRef size = e_i64(e, bytes ? bytes : 8);
+    LLVMValueRef p = e_call(e, "ans_alloc", e->ptr, 1, &t, &size);
+    bufs->p[bufs->n++] = p;
+    return p;
+}
+
+static void e_free_all(Emit *e, const Buffers *bufs)
+{
+    LLVMTypeRef t = e->ptr;
+    for (unsigned i = 0; i < bufs->n; i++) {
+        LLVMValueRef p = bufs->p[i];
+        e_call(e, "ans_free", e->vd, 1, &t, &p);
+    }
+}
+
+/* Branches to a block that frees everything and returns ANS_ERR_MEMORY when any buffer is
+ * null; continues in a fresh block. */
+static void e_check_alloc(Emit *e, LLVMValueRef fn, Buffers *bufs)
+{
+    LLVMValueRef any = LLVMConstInt(LLVMInt1TypeInContext(e->ctx), 0, 0);
+    for (unsigned i = 0; i < bufs->n; i++)
+        any = LLVMBuildOr(e->b, any, LLVMBuildIsNull(e->b, bufs->p[i], ""), "");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(e->ctx, fn, "ok");
+    bufs->fail = LLVMAppendBasicBlockInContext(e->ctx, fn, "nomem");
+    LLVMBuildCondBr(e->b, any, bufs->fail, ok);
+    LLVMPositionBuilderAtEnd(e->b, bufs->fail);
+    e_free_all(e, bufs);
+    LLVMBuildRet(e->b, e_i32(e, ANS_ERR_MEMORY));
+    LLVMPositionBuilderAtEnd(e->b, ok);
+}
+
+static void e_return_ok(Emit *e, const Buffers *bufs)
+{
+    e_free_all(e, bufs);
+    LLVMBuildRet(e->b, e_i32(e, ANS_OK));
+}
+
+/* ---- the reduction E = constant + Σ weight · v[slot] · state ------------------------- */
+
+typedef struct ReductionTables {
+    LLVMValueRef slot, weight, state_index;
+} ReductionTables;
+
+static ReductionTables e_reduction_tables(Emit *e, const Reduction *r)
+{
+    ReductionTables t;
+    t.slot = e_table(e, r->slot, sizeof *r->slot * r->n);
+    t.weight = e_table(e, r->weight, sizeof *r->weight * r->n);
+    t.state_index = e_table(e, r->state_index, r->state_index ? sizeof *r->state_index * r->n : 0);
+    return t;
+}
+
+static LLVMValueRef e_reduce(Emit *e, const Reduction *r, const ReductionTables *t, LLVMValueRef v)
+{
+    LLVMTypeRef types[] = {e->ptr, e->ptr, e->ptr, e->ptr, e->ptr, e->i32};
+    LLVMValueRef state = r->state_index ? e->state : LLVMConstPointerNull(e->ptr);
+    LLVMValueRef args[] = {v, t->slot, t->weight, t->state_index, state, e_i32(e, r->n)};
+    LLVMValueRef sum = e_call(e, "ans_reduce", e->f64, 6, types, args);
+    return LLVMBuildFAdd(e->b, e_f64(e, r->constant), sum, "value");
+}
+
+static void e_reduce_adjoint(Emit *e, const Reduction *r, const ReductionTables *t, LLVMValueRef vbar)
+{
+    LLVMTypeRef types[] = {e->ptr, e->ptr, e->ptr, e->ptr, e->ptr, e->i32, e->f64};
+    LLVMValueRef state = r->state_index ? e->state : LLVMConstPointerNull(e->ptr);
+    LLVMValueRef args[] = {vbar, t->slot, t->weight, t->state_index, state, e_i32(e, r->n), e_f64(e, 1.0)};
+    e_call(e, "ans_reduce_adjoint", e->vd, 7, types, args);
+}
+
+/* ---- pauli --------------------------------------------------------------------------- */
+
+typedef struct PauliTables {
+    LLVMValueRef pairs, scaled;
+} PauliTables;
+
+/* v ← rotate(v), unrolled: few pairs, constant slots. */
+static void e_pauli_unrolled(Emit *e, const PauliStep *st, LLVMValueRef v, Trig t)
+{
+    for (uint32_t i = 0; i < st->npairs; i++) {
+        uint32_t a = st->pairs[2 * i], b = st->pairs[2 * i + 1];
+        LLVMValueRef va = e_load(e, v, a), vb = e_load(e, v, b);
+        LLVMValueRef na = LLVMBuildFSub(e->b, LLVMBuildFMul(e->b, t.c, va, ""), LLVMBuildFMul(e->b, t.s, vb, ""), "");
+        LLVMValueRef nb = LLVMBuildFAdd(e->b, LLVMBuildFMul(e->b, t.c, vb, ""), LLVMBuildFMul(e->b, t.s, va, ""), "");
+        e_store(e, na, v, a);
+        e_store(e, nb, v, b);
+    }
+    for (uint32_t i = 0; i < st->nscaled; i++)
+        e_store(e, LLVMBuildFMul(e->b, t.c, e_load(e, v, st->scaled[i]), ""), v, st->scaled[i]);
+}
+
+static void e_pauli_rotate(Emit *e, const PauliStep *st, const PauliTables *pt, LLVMValueRef v, Trig t,
+                           LLVMValueRef tape)
+{
+    LLVMTypeRef types[] = {e->ptr, e->ptr, e->i32, e->ptr, e->i32, e->f64, e->f64, e->ptr};
+    LLVMValueRef args[] = {v, pt->pairs, e_i32(e, st->npairs), pt->scaled, e_i32(e, st->nscaled), t.c, t.s, tape};
+    e_call(e, "ans_pauli_rotate", e->vd, 8, types, args);
+}
+
+static void e_pauli_eval(Emit *e, const PauliProgram *p, uint32_t o, LLVMValueRef v, bool grad, LLVMValueRef tape,
+                         LLVMValueRef vbar)
+{
+    size_t nsteps = p->steps.len;
+    PauliTables *pt = calloc(nsteps + 1, sizeof *pt);
+    Trig *trig = calloc(nsteps + 1, sizeof *trig);
+    uint64_t *off = calloc(nsteps + 1, sizeof *off);
+    e_zero(e, v, p->nslots);
+    if (p->ninit) {
+        LLVMTypeRef types[] = {e->ptr, e->ptr, e->ptr, e->i32};
+        LLVMValueRef args[] = {v, e_table(e, p->init_slot, sizeof *p->init_slot * p->ninit),
+                               e_table(e, p->init_value, sizeof *p->init_value * p->ninit), e_i32(e, p->ninit)};
+        e_call(e, "ans_scatter", e->vd, 4, types, args);
+    }
+    uint64_t at = 0;
+    for (size_t k = 0; k < nsteps; k++) {
+        const PauliStep *st = &p->steps.data[k];
+        trig[k] = e_trig(e, &st->angle);
+        off[k] = at;
+        at += 2ull * st->npairs + st->nscaled;
+        if (!grad && st->npairs + st->nscaled <= EMIT_UNROLL) {
+            e_pauli_unrolled(e, st, v, trig[k]);
+            continue;
+        }
+        pt[k].pairs = e_table(e, st->pairs, sizeof *st->pairs * 2 * st->npairs);
+        pt[k].scaled = e_table(e, st->scaled, sizeof *st->scaled * st->nscaled);
+        e_pauli_rotate(e, st, &pt[k], v, trig[k], grad ? e_at(e, tape, off[k]) : LLVMConstPointerNull(e->ptr));
+    }
+    ReductionTables rt = e_reduction_tables(e, &p->reduction);
+    e_store(e, e_reduce(e, &p->reduction, &rt, v), e->values, o);
+    if (grad) {
+        e_zero(e, vbar, p->nslots);
+        e_reduce_adjoint(e, &p->reduction, &rt, vbar);
+        for (size_t k = nsteps; k-- > 0;) {
+            const PauliStep *st = &p->steps.data[k];
+            LLVMTypeRef types[] = {e->ptr, e->ptr, e->i32, e->ptr, e->i32, e->f64, e->f64, e->ptr};
+            LLVMValueRef args[] = {vbar, pt[k].pairs, e_i32(e, st->npairs), pt[k].scaled, e_i32(e, st->nscaled),
+                                   trig[k].c, trig[k].s, e_at(e, tape, off[k])};
+            LLVMValueRef d = e_call(e, "ans_pauli_rotate_adjoint", e->f64, 8, types, args);
+            e_grad_add(e, &st->angle, (uint64_t)o * e->c->nparams, d);
+        }
+    }
+    free(pt);
+    free(trig);
+    free(off);
+}
+
+/* ---- dla ----------------------------------------------------------------------------- */
+
+static void e_dla_eval(Emit *e, const DlaProgram *p, uint32_t o, LLVMValueRef v, LLVMValueRef scratch, bool grad,
+                       LLVMValueRef tape, LLVMValueRef vbar)
+{
+    uint32_t d = p->dim;
+    LLVMValueRef *w = calloc(p->ngenerators + 1, sizeof *w), *lam = calloc(p->ngenerators + 1, sizeof *lam);
+    for (uint32_t g = 0; g < p->ngenerators; g++) {
+        w[g] = e_table(e, p->generators[g].w, sizeof(double) * 2 * d * d);
+        lam[g] = e_table(e, p->generators[g].lambda, sizeof(double) * d);
+    }
+    if (d)
+        LLVMBuildMemCpy(e->b, v, 8, e_table(e, p->init, sizeof(double) * d), 16, e_i64(e, 8ull * d));
+    Trig *trig = calloc(p->steps.len + 1, sizeof *trig);
+    LLVMTypeRef types[] = {e->ptr, e->i32, e->ptr, e->ptr, e->f64, e->ptr, e->ptr};
+    for (size_t k = 0; k < p->steps.len && d; k++) {
+        const DlaStep *st = &p->steps.data[k];
+        trig[k] = e_trig(e, &st->angle);
+        if (grad)
+            LLVMBuildMemCpy(e->b, e_at(e, tape, (uint64_t)k * d), 8, v, 8, e_i64(e, 8ull * d));
+        LLVMValueRef args[] = {v, e_i32(e, d), w[st->generator], lam[st->generator], trig[k].phi, scratch};
+        e_call(e, "ans_dla_step", e->vd, 6, types, args);
+    }
+    ReductionTables rt = e_reduction_tables(e, &p->reduction);
+    e_store(e, e_reduce(e, &p->reduction, &rt, v), e->values, o);
+    if (grad && d) {
+        e_zero(e, vbar, d);
+        e_reduce_adjoint(e, &p->reduction, &rt, vbar);
+        for (size_t k = p->steps.len; k-- > 0;) {
+            const DlaStep *st = &p->steps.data[k];
+            LLVMValueRef args[] = {vbar, e_i32(e, d), w[st->generator], lam[st->generator], trig[k].phi,
+                                   e_at(e, tape, (uint64_t)k * d), scratch};
+            LLVMValueRef dphi = e_call(e, "ans_dla_step_adjoint", e->f64, 7, types, args);
+            e_grad_add(e, &st->angle, (uint64_t)o * e->c->nparams, dphi);
+        }
+    }
+    free(trig);
+    free(w);
+    free(lam);
+}
+
+/* ---- statevector --------------------------------------------------------------------- */
+
+typedef struct SvTables {
+    LLVMValueRef vecs, lambda, qubits;
+} SvTables;
+
+/* psi ← U(±φ) psi for one step. */
+static void e_sv_step(Emit *e, const SvProgram *p, const SvStep *st, const SvTables *t, LLVMValueRef psi,
+                      Trig trig, bool inverse, LLVMValueRef u)
+{
+    if (st->kind == SV_ROTATE) {
+        LLVMTypeRef types[] = {e->ptr, e->i32, e->i64, e->i64, e->f64, e->f64};
+        LLVMValueRef s = inverse ? LLVMBuildFNeg(e->b, trig.s, "") : trig.s;
+        LLVMValueRef args[] = {psi, e_i32(e, p->nqubits), e_i64(e, st->x), e_i64(e, st->z), trig.c, s};
+        e_call(e, "ans_sv_rotate", e->vd, 6, types, args);
+        return;
+    }
+    LLVMTypeRef ht[] = {e->ptr, e->ptr, e->i32, e->f64, e->ptr};
+    LLVMValueRef phi = inverse ? LLVMBuildFNeg(e->b, trig.phi, "") : trig.phi;
+    LLVMValueRef hargs[] = {t->vecs, t->lambda, e_i32(e, 1u << st->k), phi, u};
+    e_call(e, "ans_herm_exp", e->vd, 5, ht, hargs);
+    LLVMTypeRef at[] = {e->ptr, e->i32, e->ptr, e->i32, e->ptr};
+    LLVMValueRef aargs[] = {psi, e_i32(e, p->nqubits), t->qubits, e_i32(e, st->k), u};
+    e_call(e, "ans_sv_apply", e->vd, 5, at, aargs);
+}
+
+static LLVMValueRef e_sv_im(Emit *e, const SvProgram *p, const SvStep *st, LLVMValueRef lam, LLVMValueRef psi)
+{
+    LLVMTypeRef types[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64};
+    if (st->kind == SV_ROTATE) {
+        LLVMValueRef args[] = {lam, psi, e_i32(e, p->nqubits), e_i64(e, st->x), e_i64(e, st->z)};
+        return e_call(e, "ans_sv_im_inner", e->f64, 5, types, args);
+    }
+    LLVMValueRef sum = e_f64(e, 0);
+    for (uint32_t t = 0; t < st->nterms; t++) {
+        LLVMValueRef args[] = {lam, psi, e_i32(e, p->nqubits), e_i64(e, st->term_x[t]), e_i64(e, st->term_z[t])};
+        LLVMValueRef im = e_call(e, "ans_sv_im_inner", e->f64, 5, types, args);
+        sum = LLVMBuildFAdd(e->b, sum, LLVMBuildFMul(e->b, e_f64(e, st->term_coef[t]), im, ""), "");
+    }
+    return sum;
+}
+
+static void e_sv(Emit *e, const SvProgram *p, bool grad, LLVMValueRef psi, LLVMValueRef u, LLVMValueRef back,
+                 LLVMValueRef lam)
+{
+    size_t nsteps = p->steps.len;
+    SvTables *t = calloc(nsteps + 1, sizeof *t);
+    Trig *trig = calloc(nsteps + 1, sizeof *trig);
+    {
+        LLVMTypeRef types[] = {e->ptr, e->i32, e->ptr};
+        LLVMValueRef args[] = {psi, e_i32(e, p->nqubits), e_table(e, p->kets, p->nqubits)};
+        e_call(e, "ans_sv_init", e->vd, 3, types, args);
+    }
+    for (size_t k = 0; k < nsteps; k++) {
+        const SvStep *st = &p->steps.data[k];
+        if (st->kind == SV_DENSE) {
+            uint32_t dim = 1u << st->k;
+            t[k].vecs = e_table(e, st->vecs, sizeof(double) * 2 * dim * dim);
+            t[k].lambda = e_table(e, st->lambda, sizeof(double) * dim);
+            t[k].qubits = e_table(e, st->qubits, sizeof(uint32_t) * st->k);
+        }
+        trig[k] = e_trig(e, &st->angle);
+        e_sv_step(e, p, st, &t[k], psi, trig[k], false, u);
+    }
+    LLVMTypeRef xt[] = {e->ptr, e->i32, e->i64, e->i64};
+    LLVMTypeRef at[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64, e->f64};
+    uint64_t bytes = (uint64_t)16 << p->nqubits;
+    for (uint32_t o = 0; o < e->plan->nobservables; o++) {
+        const SvObservable *ob = &p->observables[o];
+        LLVMValueRef value = e_f64(e, 0);
+        for (uint32_t i = 0; i < ob->nterms; i++) {
+            LLVMValueRef args[] = {psi, e_i32(e, p->nqubits), e_i64(e, ob->x[i]), e_i64(e, ob->z[i])};
+            LLVMValueRef x = e_call(e, "ans_sv_expect", e->f64, 4, xt, args);
+            value = LLVMBuildFAdd(e->b, value, LLVMBuildFMul(e->b, e_f64(e, ob->coef[i]), x, ""), "");
+        }
+        e_store(e, value, e->values, o);
+        if (!grad)
+            continue;
+        LLVMBuildMemCpy(e->b, back, 16, psi, 16, e_i64(e, bytes));
+        LLVMBuildMemSet(e->b, lam, LLVMConstInt(e->i8, 0, 0), e_i64(e, bytes), 16);
+        for (uint32_t i = 0; i < ob->nterms; i++) {
+            LLVMValueRef args[] = {lam, psi, e_i32(e, p->nqubits), e_i64(e, ob->x[i]), e_i64(e, ob->z[i]),
+                                   e_f64(e, ob->coef[i])};
+            e_call(e, "ans_sv_add_pauli", e->vd, 6, at, args);
+        }
+        for (size_t k = nsteps; k-- > 0;) {
+            const SvStep *st = &p->steps.data[k];
+            if (st->angle.source == ANGLE_PARAM) {
+                LLVMValueRef im = e_sv_im(e, p, st, lam, back);
+                e_grad_add(e, &st->angle, (uint64_t)o * e->c->nparams, LLVMBuildFMul(e->b, e_f64(e, 2), im, ""));
+            }
+            if (k == 0)
+                break;
+            e_sv_step(e, p, st, &t[k], back, trig[k], true, u);
+            e_sv_step(e, p, st, &t[k], lam, trig[k], true, u);
+        }
+    }
+    free(t);
+    free(trig);
+}
+
+/* ---- the two entry points ------------------------------------------------------------ */
+
+static uint32_t sv_kmax(const SvProgram *p)
+{
+    uint32_t k = 0;
+    for (size_t i = 0; i < p->steps.len; i++)
+        if (p->steps.data[i].kind == SV_DENSE && p->steps.data[i].k > k)
+            k = p->steps.data[i].k;
+    return k;
+}
+
+static void e_function(Emit *e, bool grad)
+{
+    LLVMTypeRef args[] = {e->ptr, e->ptr, e->ptr, e->ptr, e->ptr};
+    LLVMTypeRef fnty = LLVMFunctionType(e->i32, args, grad ? 5 : 4, 0);
+    LLVMValueRef fn = LLVMAddFunction(e->mod, grad ? "ans_sim_grad" : "ans_sim_eval", fnty);
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(e->ctx, fn, "entry");
+    LLVMPositionBuilderAtEnd(e->b, entry);
+    e->params = LLVMGetParam(fn, 0);
+    e->inputs = LLVMGetParam(fn, 1);
+    e->state = LLVMGetParam(fn, 2);
+    e->values = LLVMGetParam(fn, 3);
+    e->grad = grad ? LLVMGetParam(fn, 4) : NULL;
+    const Plan *p = e->plan;
+    if (grad)
+        e_zero(e, e->grad, (uint64_t)p->nobservables * e->c->nparams);
+    Buffers bufs = {.n = 0};
+    if (p->method == METHOD_PAULI) {
+        uint64_t slots = 1, tape = 1;
+        for (uint32_t o = 0; o < p->nobservables; o++) {
+            const PauliProgram *q = &p->pauli[o];
+            slots = q->nslots > slots ? q->nslots : slots;
+            uint64_t t = 2 * q->pairs_total + q->scaled_total;
+            tape = t > tape ? t : tape;
+        }
+        LLVMValueRef v = e_alloc(e, &bufs, 8 * slots);
+        LLVMValueRef vbar = grad ? e_alloc(e, &bufs, 8 * slots) : NULL;
+        LLVMValueRef t = grad ? e_alloc(e, &bufs, 8 * tape) : NULL;
+        e_check_alloc(e, fn, &bufs);
+        for (uint32_t o = 0; o < p->nobservables; o++)
+            e_pauli_eval(e, &p->pauli[o], o, v, grad, t, vbar);
+    } else if (p->method == METHOD_DLA) {
+        uint64_t dim = 1, tape = 1;
+        for (uint32_t o = 0; o < p->nobservables; o++) {
+            const DlaProgram *q = &p->dla[o];
+            dim = q->dim > dim ? q->dim : dim;
+            uint64_t t = (uint64_t)q->dim * q->steps.len;
+            tape = t > tape ? t : tape;
+        }
+        LLVMValueRef v = e_alloc(e, &bufs, 8 * dim);
+        LLVMValueRef scratch = e_alloc(e, &bufs, 32 * dim);
+        LLVMValueRef vbar = grad ? e_alloc(e, &bufs, 8 * dim) : NULL;
+        LLVMValueRef t = grad ? e_alloc(e, &bufs, 8 * tape) : NULL;
+        e_check_alloc(e, fn, &bufs);
+        for (uint32_t o = 0; o < p->nobservables; o++)
+            e_dla_eval(e, &p->dla[o], o, v, scratch, grad, t, vbar);
+    } else {
+        uint64_t bytes = (uint64_t)16 << p->sv->nqubits;
+        LLVMValueRef psi = e_alloc(e, &bufs, bytes);
+        LLVMValueRef u = e_alloc(e, &bufs, (uint64_t)16 << (2 * sv_kmax(p->sv)));
+        LLVMValueRef back = grad ? e_alloc(e, &bufs, bytes) : NULL;
+        LLVMValueRef lam = grad ? e_alloc(e, &bufs, bytes) : NULL;
+        e_check_alloc(e, fn, &bufs);
+        e_sv(e, p->sv, grad, psi, u, back, lam);
+    }
+    e_return_ok(e, &bufs);
+}
+
+/* A constant array of string pointers (null when empty). */
+static LLVMValueRef e_names(Emit *e, const char *const *names, uint32_t n)
+{
+    if (!n)
+        return LLVMConstPointerNull(e->ptr);
+    LLVMValueRef *items = calloc(n, sizeof *items);
+    for (uint32_t i = 0; i < n; i++)
+        items[i] = e_string(e, names[i]);
+    LLVMValueRef init = LLVMConstArray2(e->ptr, items, n);
+    free(items);
+    char name[32];
+    snprintf(name, sizeof name, "names.%u", e->tables++);
+    LLVMValueRef g = LLVMAddGlobal(e->mod, LLVMTypeOf(init), name);
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    return g;
+}
+
+static const char **element_names(Arena *a, const Circuit *c, AngleSource source, uint32_t n)
+{
+    const char **names = arena_alloc(a, sizeof *names * (n + 1));
+    for (uint32_t i = 0; i < n; i++) {
+        StrBuf sb = {0};
+        sb_put_var_element(&sb, c, source, i);
+        names[i] = arena_strndup(a, sb.data, sb.len);
+        sb_free(&sb);
+    }
+    return names;
+}
+
+/* ans_sim_info: one constant AnsSimInfo. */
+static void e_info(Emit *e, Arena *a)
+{
+    const Circuit *c = e->c;
+    const Plan *p = e->plan;
+    const char **obs = arena_alloc(a, sizeof *obs * (p->nobservables + 1));
+    for (uint32_t o = 0; o < p->nobservables; o++)
+        obs[o] = c->observables.data[o].name;
+    LLVMTypeRef fields[] = {e->ptr, e->ptr, e->ptr, e->ptr, e->ptr, e->ptr, e->i32, e->i32, e->i32, e->i32, e->i32, e->i32};
+    LLVMTypeRef info_t = LLVMStructTypeInContext(e->ctx, fields, 12, 0);
+    LLVMValueRef values[] = {
+        e_string(e, c->name),
+        e_string(e, method_name(p->method)),
+        e_names(e, element_names(a, c, ANGLE_PARAM, c->nparams), c->nparams),
+        e_names(e, element_names(a, c, ANGLE_INPUT, c->ninputs), c->ninputs),
+        e_names(e, obs, p->nobservables),
+        e_names(e, p->state_paulis, p->nstate_paulis),
+        e_i32(e, c->nqubits),
+        e_i32(e, c->nparams),
+        e_i32(e, c->ninputs),
+        e_i32(e, p->nobservables),
+        e_i32(e, p->nstate_paulis),
+        e_i32(e, p->truncate),
+    };
+    LLVMValueRef g = LLVMAddGlobal(e->mod, info_t, "ans_sim_info.data");
+    LLVMSetInitializer(g, LLVMConstNamedStruct(info_t, values, 12));
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMValueRef fn = LLVMAddFunction(e->mod, "ans_sim_info", LLVMFunctionType(e->ptr, NULL, 0, 0));
+    LLVMPositionBuilderAtEnd(e->b, LLVMAppendBasicBlockInContext(e->ctx, fn, "entry"));
+    LLVMBuildRet(e->b, g);
+}
+
+/* main(argc, argv) = ans_main(&{info, eval, grad}, argc, argv). */
+static void e_main(Emit *e)
+{
+    LLVMTypeRef mt[] = {e->i32, e->ptr};
+    LLVMValueRef fn = LLVMAddFunction(e->mod, "main", LLVMFunctionType(e->i32, mt, 2, 0));
+    LLVMPositionBuilderAtEnd(e->b, LLVMAppendBasicBlockInContext(e->ctx, fn, "entry"));
+    LLVMTypeRef st_fields[] = {e->ptr, e->ptr, e->ptr};
+    LLVMTypeRef st = LLVMStructTypeInContext(e->ctx, st_fields, 3, 0);
+    LLVMValueRef info = LLVMBuildCall2(e->b, LLVMGlobalGetValueType(LLVMGetNamedFunction(e->mod, "ans_sim_info")),
+                                       LLVMGetNamedFunction(e->mod, "ans_sim_info"), NULL, 0, "info");
+    LLVMValueRef sim = LLVMBuildAlloca(e->b, st, "sim");
+    LLVMValueRef parts[] = {info, LLVMGetNamedFunction(e->mod, "ans_sim_eval"), LLVMGetNamedFunction(e->mod, "ans_sim_grad")};
+    for (unsigned i = 0; i < 3; i++)
+        LLVMBuildStore(e->b, parts[i], LLVMBuildStructGEP2(e->b, st, sim, i, ""));
+    LLVMTypeRef at[] = {e->ptr, e->i32, e->ptr};
+    LLVMValueRef args[] = {sim, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1)};
+    LLVMBuildRet(e->b, e_call(e, "ans_main", e->i32, 3, at, args));
+}
+
+LLVMModuleRef cg_emit(LLVMContextRef ctx, Arena *a, const Plan *plan, bool with_main, const char **error)
+{
+    Emit e = {.ctx = ctx, .plan = plan, .c = plan->circuit};
+    e.mod = LLVMModuleCreateWithNameInContext(plan->circuit->name, ctx);
+    e.b = LLVMCreateBuilderInContext(ctx);
+    e.f64 = LLVMDoubleTypeInContext(ctx);
+    e.i32 = LLVMInt32TypeInContext(ctx);
+    e.i64 = LLVMInt64TypeInContext(ctx);
+    e.i8 = LLVMInt8TypeInContext(ctx);
+    e.ptr = LLVMPointerTypeInContext(ctx, 0);
+    e.vd = LLVMVoidTypeInContext(ctx);
+    e_function(&e, false);
+    e_function(&e, true);
+    e_info(&e, a);
+    if (with_main)
+        e_main(&e);
+    LLVMDisposeBuilder(e.b);
+    char *msg = NULL;
+    if (LLVMVerifyModule(e.mod, LLVMReturnStatusAction, &msg)) {
+        *error = arena_strdup(a, msg ? msg : "invalid module");
+        LLVMDisposeMessage(msg);
+        LLVMDisposeModule(e.mod);
+        return NULL;
+    }
+    LLVMDisposeMessage(msg);
+    return e.mod;
+}

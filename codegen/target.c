@@ -1,0 +1,331 @@
+/*
+ * target.c — LLVM module -> native code: an executable, a shared library with its header,
+ * or code JIT-compiled in memory and run (codegen.h).
+ *
+ * Ahead of time: the module is optimised for the host (the simulator is built where it
+ * runs), emitted as a PIC object into a private temporary directory, and linked by the
+ * system C compiler against the runtime library (libansrt.a: kernels and command line),
+ * so the result needs nothing at run time but the C library. The linker writes a
+ * temporary next to the output, which is renamed over it only when everything succeeded:
+ * a failed build never leaves a broken file behind. A library takes the whole runtime
+ * (its public functions are part of the API) and gets the header: ansc_sim.h, prefixed
+ * by a description of this ansatz's vectors.
+ *
+ * Just in time: ORC's LLJIT compiles the same module in this process; the runtime's
+ * kernels are given to it as absolute symbols (this binary links them), the C library
+ * through a process search generator; then ans_main runs on the compiled functions.
+ */
+#include "codegen.h"
+#include "runtime/kernels.h"
+#include "runtime/ansc_sim.h"
+
+#include <errno.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm-c/Orc.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+/* runtime/ansc_sim.h, embedded at build time (generated from the header itself). */
+extern const unsigned char ans_sim_header[];
+
+static const char *take_error(Arena *a, LLVMErrorRef err)
+{
+    char *msg = LLVMGetErrorMessage(err);
+    const char *copy = arena_strdup(a, msg);
+    LLVMDisposeErrorMessage(msg);
+    return copy;
+}
+
+/* A target machine for the host, at -O level. */
+static LLVMTargetMachineRef host_machine(Arena *a, unsigned opt, const char **error)
+{
+    LLVMInitializeNativeTarget();
+    LLVMInitializeNativeAsmPrinter();
+    char *triple = LLVMGetDefaultTargetTriple();
+    LLVMTargetRef target;
+    char *msg = NULL;
+    if (LLVMGetTargetFromTriple(triple, &target, &msg)) {
+        *error = arena_printf(a, "no LLVM target for %s: %s", triple, msg);
+        LLVMDisposeMessage(msg);
+        LLVMDisposeMessage(triple);
+        return NULL;
+    }
+    char *cpu = LLVMGetHostCPUName(), *features = LLVMGetHostCPUFeatures();
+    LLVMCodeGenOptLevel level = opt == 0 ? LLVMCodeGenLevelNone
+                              : opt == 1 ? LLVMCodeGenLevelLess
+                              : opt == 2 ? LLVMCodeGenLevelDefault : LLVMCodeGenLevelAggressive;
+    LLVMTargetMachineRef tm = LLVMCreateTargetMachine(target, triple, cpu, features, level, LLVMRelocPIC,
+                                                      LLVMCodeModelDefault);
+    LLVMDisposeMessage(cpu);
+    LLVMDisposeMessage(features);
+    LLVMDisposeMessage(triple);
+    return tm;
+}
+
+/* Sets the module's target and runs the optimisation pipeline. */
+static bool optimise(Arena *a, LLVMModuleRef mod, LLVMTargetMachineRef tm, unsigned opt, const char **error)
+{
+    char *triple = LLVMGetTargetMachineTriple(tm);
+    LLVMSetTarget(mod, triple);
+    LLVMDisposeMessage(triple);
+    LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
+    LLVMSetModuleDataLayout(mod, dl);
+    LLVMDisposeTargetData(dl);
+    if (opt == 0)
+        return true;
+    char passes[32];
+    snprintf(passes, sizeof passes, "default<O%u>", opt > 3 ? 3 : opt);
+    LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+    LLVMErrorRef err = LLVMRunPasses(mod, passes, tm, po);
+    LLVMDisposePassBuilderOptions(po);
+    if (err) {
+        *error = take_error(a, err);
+        return false;
+    }
+    return true;
+}
+
+/* Runs argv (argv[0] looked up in PATH) and waits; true when it exited 0. */
+static bool run_tool(Arena *a, char *const *argv, const char **error)
+{
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+    if (rc != 0) {
+        *error = arena_printf(a, "cannot run '%s': %s", argv[0], strerror(rc));
+        return false;
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) {
+            *error = arena_printf(a, "waiting for '%s': %s", argv[0], strerror(errno));
+            return false;
+        }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        *error = arena_printf(a, "'%s' failed (status %d)", argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        return false;
+    }
+    return true;
+}
+
+const char *cg_runtime_library(void)
+{
+    const char *env = getenv("ANSC_RUNTIME");
+    return env && *env ? env : ANSC_RUNTIME_LIBRARY;
+}
+
+/* The header of a simulator library: what this one holds, then ansc_sim.h. */
+static void write_header(FILE *f, const Plan *p)
+{
+    const Circuit *c = p->circuit;
+    fprintf(f, "/*\n * Generated by ansc from the ansatz '%s' (method %s%s): link with the shared\n"
+               " * library built beside this header. %u qubits, %u parameters, %u inputs, %u observables",
+            c->name, method_name(p->method), p->truncate ? ", truncated" : "", c->nqubits, c->nparams, c->ninputs,
+            p->nobservables);
+    if (p->nstate_paulis)
+        fprintf(f, ", %u state Pauli strings (ans_sim_info()->state_paulis)", p->nstate_paulis);
+    fprintf(f, ".\n *\n * Observables (values[k]):\n");
+    for (uint32_t o = 0; o < p->nobservables; o++)
+        fprintf(f, " *   %u  %s\n", o, c->observables.data[o].name);
+    fprintf(f, " * Parameter arrays (params[offset ...], row-major):\n");
+    for (size_t k = 0; k < c->params.len; k++)
+        fprintf(f, " *   %-6u %s (%u elements)\n", c->params.data[k].offset, c->params.data[k].name,
+                c->params.data[k].count);
+    for (size_t k = 0; k < c->inputs.len; k++)
+        fprintf(f, " *   inputs[%u] %s (%u elements)\n", c->inputs.data[k].offset, c->inputs.data[k].name,
+                c->inputs.data[k].count);
+    fprintf(f, " * ans_main is the runtime's command line, for programs that want the simulator's\n"
+               " * options; ans_status_message turns a status into text.\n */\n");
+    fputs((const char *)ans_sim_header, f);
+}
+
+static char *header_path(Arena *a, const char *out)
+{
+    size_t n = strlen(out);
+    if (n > 3 && strcmp(out + n - 3, ".so") == 0)
+        return arena_printf(a, "%.*s.h", (int)(n - 3), out);
+    return arena_printf(a, "%s.h", out);
+}
+
+/* A temporary path next to `path` (created, empty). */
+static char *temp_beside(Arena *a, const char *path)
+{
+    char *t = arena_printf(a, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(t);
+    if (fd < 0)
+        return NULL;
+    close(fd);
+    return t;
+}
+
+bool cg_build(Arena *a, const Plan *p, const CgTarget *t, const char **error)
+{
+    if (access(cg_runtime_library(), R_OK) != 0) {
+        *error = arena_printf(a, "cannot find the runtime library %s (set ANSC_RUNTIME)", cg_runtime_library());
+        return false;
+    }
+    LLVMTargetMachineRef tm = host_machine(a, t->opt, error);
+    if (!tm)
+        return false;
+    LLVMContextRef ctx = LLVMContextCreate();
+    bool ok = false;
+    char dir[] = "/tmp/ansc-XXXXXX";
+    char *obj = NULL, *tmp = NULL, *htmp = NULL;
+    LLVMModuleRef mod = cg_emit(ctx, a, p, !t->library, error);
+    if (!mod || !optimise(a, mod, tm, t->opt, error))
+        goto done;
+    if (!mkdtemp(dir)) {
+        *error = arena_printf(a, "cannot create a temporary directory: %s", strerror(errno));
+        goto done;
+    }
+    obj = arena_printf(a, "%s/simulator.o", dir);
+    char *msg = NULL;
+    if (LLVMTargetMachineEmitToFile(tm, mod, obj, LLVMObjectFile, &msg)) {
+        *error = arena_printf(a, "emitting the object: %s", msg);
+        LLVMDisposeMessage(msg);
+        goto done;
+    }
+    tmp = temp_beside(a, t->output);
+    if (!tmp) {
+        *error = arena_printf(a, "cannot write next to %s: %s", t->output, strerror(errno));
+        goto done;
+    }
+    const char *lib = cg_runtime_library();
+    if (t->library) {
+        char *argv[] = {"cc", "-shared", "-o", tmp, obj, "-Wl,--whole-archive", (char *)lib,
+                        "-Wl,--no-whole-archive", "-lm", NULL};
+        if (!run_tool(a, argv, error))
+            goto done;
+        char *hpath = header_path(a, t->output);
+        htmp = temp_beside(a, hpath);
+        FILE *f = htmp ? fopen(htmp, "w") : NULL;
+        if (!f) {
+            *error = arena_printf(a, "cannot write %s: %s", hpath, strerror(errno));
+            goto done;
+        }
+        write_header(f, p);
+        if (fclose(f) != 0 || rename(htmp, hpath) != 0) {
+            *error = arena_printf(a, "cannot write %s: %s", hpath, strerror(errno));
+            goto done;
+        }
+        htmp = NULL;
+    } else {
+        char *argv[] = {"cc", "-o", tmp, obj, (char *)lib, "-lm", NULL};
+        if (!run_tool(a, argv, error))
+            goto done;
+    }
+    if (rename(tmp, t->output) != 0) {
+        *error = arena_printf(a, "cannot write %s: %s", t->output, strerror(errno));
+        goto done;
+    }
+    tmp = NULL;
+    ok = true;
+done:
+    if (tmp)
+        unlink(tmp);
+    if (htmp)
+        unlink(htmp);
+    if (obj)
+        unlink(obj);
+    if (dir[sizeof dir - 2] != 'X')
+        rmdir(dir);
+    if (mod)
+        LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    LLVMDisposeTargetMachine(tm);
+    return ok;
+}
+
+/* ---- JIT ------------------------------------------------------------------------------ */
+
+#define JIT_KERNELS(K)                                                                        \
+    K(ans_alloc) K(ans_free) K(ans_scatter) K(ans_pauli_rotate) K(ans_pauli_rotate_adjoint)   \
+    K(ans_reduce) K(ans_reduce_adjoint) K(ans_sv_init) K(ans_sv_rotate) K(ans_sv_expect)      \
+    K(ans_sv_add_pauli) K(ans_sv_im_inner) K(ans_sv_apply) K(ans_herm_exp) K(ans_dla_step)    \
+    K(ans_dla_step_adjoint)
+
+static LLVMErrorRef define_kernels(LLVMOrcLLJITRef jit, LLVMOrcJITDylibRef jd)
+{
+    LLVMJITSymbolFlags flags = {LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0};
+    LLVMOrcCSymbolMapPair pairs[] = {
+#define KERNEL_PAIR(name) {LLVMOrcLLJITMangleAndIntern(jit, #name), {(LLVMOrcExecutorAddress)(uintptr_t)&name, flags}},
+        JIT_KERNELS(KERNEL_PAIR)
+#undef KERNEL_PAIR
+    };
+    LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(pairs, sizeof pairs / sizeof *pairs);
+    return LLVMOrcJITDylibDefine(jd, mu);
+}
+
+bool cg_jit(Arena *a, const Plan *p, unsigned opt, CgJitFn run, void *user, int *status, const char **error)
+{
+    LLVMInitializeNativeTarget();
+    LLVMInitializeNativeAsmPrinter();
+    LLVMOrcLLJITRef jit = NULL;
+    LLVMErrorRef err = LLVMOrcCreateLLJIT(&jit, LLVMOrcCreateLLJITBuilder());
+    if (err) {
+        *error = take_error(a, err);
+        return false;
+    }
+    bool ok = false;
+    LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
+    LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(jit);
+    LLVMTargetMachineRef tm = host_machine(a, opt, error);
+    LLVMModuleRef mod = tm ? cg_emit(LLVMOrcThreadSafeContextGetContext(tsc), a, p, false, error) : NULL;
+    if (!mod)
+        goto done;
+    if (!optimise(a, mod, tm, opt, error)) {
+        LLVMDisposeModule(mod);
+        goto done;
+    }
+    LLVMSetDataLayout(mod, LLVMOrcLLJITGetDataLayoutStr(jit));
+    if ((err = define_kernels(jit, jd))) {
+        *error = take_error(a, err);
+        LLVMDisposeModule(mod);
+        goto done;
+    }
+    LLVMOrcDefinitionGeneratorRef gen;
+    if ((err = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&gen, LLVMOrcLLJITGetGlobalPrefix(jit), NULL,
+                                                                     NULL))) {
+        *error = take_error(a, err);
+        LLVMDisposeModule(mod);
+        goto done;
+    }
+    LLVMOrcJITDylibAddGenerator(jd, gen);
+    LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(mod, tsc);
+    if ((err = LLVMOrcLLJITAddLLVMIRModule(jit, jd, tsm))) {
+        LLVMOrcDisposeThreadSafeModule(tsm);
+        *error = take_error(a, err);
+        goto done;
+    }
+    LLVMOrcExecutorAddress info, eval, grad;
+    if ((err = LLVMOrcLLJITLookup(jit, &info, "ans_sim_info")) || (err = LLVMOrcLLJITLookup(jit, &eval, "ans_sim_eval")) ||
+        (err = LLVMOrcLLJITLookup(jit, &grad, "ans_sim_grad"))) {
+        *error = take_error(a, err);
+        goto done;
+    }
+    const AnsSimInfo *(*info_fn)(void) = (const AnsSimInfo *(*)(void))(uintptr_t)info;
+    AnsSim sim = {info_fn(), (AnsEvalFn)(uintptr_t)eval, (AnsGradFn)(uintptr_t)grad};
+    *status = run(&sim, user);
+    ok = true;
+done:
+    if (tm)
+        LLVMDisposeTargetMachine(tm);
+    LLVMOrcDisposeThreadSafeContext(tsc);
+    if ((err = LLVMOrcDisposeLLJIT(jit)) && ok) {
+        *error = take_error(a, err);
+        ok = false;
+    } else if (err) {
+        LLVMConsumeError(err);
+    }
+    return ok;
+}

@@ -1,0 +1,1 @@
+build x.ans -o sim --truncate 0

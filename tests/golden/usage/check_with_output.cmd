@@ -1,0 +1,1 @@
+check x.ans -o out

@@ -1,0 +1,1 @@
+run x.ans --method fastest
