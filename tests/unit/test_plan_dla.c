@@ -1,0 +1,549 @@
+/*
+ * test_plan_dla.c — the dla method (codegen/plan_dla.c) end to end: plan_dla then dla_run,
+ * against independent references.
+ *
+ *   values:     the examples at small sizes (summed generators, merged runs of rotations,
+ *               inputs, u gates, fixed Cliffords before and between the rotations) and
+ *               random circuits of Clifford, fixed and rotation gates, non-commuting
+ *               `evolve` sums and runs of gates sharing a parameter, against reference.h's
+ *               dense state vector at random parameter and input vectors, to 1e-10;
+ *   gradients:  against central finite differences of the reference;
+ *   state input: a random entangled state, Tr(ρP) computed by the reference for each
+ *               string the plan put into the state strings;
+ *   dimension:  the module equals the analysis' (analyze_circuit) wherever the gates'
+ *               generators are the effective generators, and lie_close's directly;
+ *   failures:   the dimension budget (NULL, with the budget in the reason);
+ *   structure:  every table in range, each generator's eigenvectors unitary.
+ */
+#include "codegen/codegen.h"
+#include "runtime/ansc_sim.h"
+#include "compile.h"
+#include "reference.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <time.h>
+
+#ifndef ANSC_SOURCE_DIR
+#error "tests/CMakeLists.txt defines ANSC_SOURCE_DIR"
+#endif
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+static uint64_t rng_next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static double rng_uniform(uint64_t *s) { return (double)(rng_next(s) >> 11) * 0x1p-53; }
+static uint32_t rng_below(uint64_t *s, uint32_t n) { return (uint32_t)(rng_next(s) % n); }
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = calloc((size_t)len + 1, 1);
+    cr_assert_eq(fread(text, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    return text;
+}
+
+static Compiled *compile_ok(const char *text, Define *defs, size_t ndefs, const char *what)
+{
+    Compiled *c = compile_with(text, defs, ndefs, STAGE_ELABORATE);
+    if (!c->result.ok)
+        diag_render(stderr, &c->diags, DIAG_FORMAT_TEXT, false);
+    cr_assert(c->result.ok, "%s does not compile", what);
+    return c;
+}
+
+/* An example with up to two size definitions. */
+static Compiled *compile_example(const char *file, const char *name1, int64_t v1,
+                                 const char *name2, int64_t v2, char *what, size_t cap)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/examples/%s", ANSC_SOURCE_DIR, file);
+    char *text = read_text(path);
+    Define d[2] = {{.name = name1, .value = v1}, {.name = name2, .value = v2}};
+    snprintf(what, cap, "%s -D %s=%lld%s%s", file, name1, (long long)v1, name2 ? " -D " : "",
+             name2 ? name2 : "");
+    Compiled *c = compile_ok(text, d, name2 ? 2 : 1, what);
+    free(text);
+    return c;
+}
+
+static void random_vector(double *v, uint32_t n, uint64_t *seed)
+{
+    for (uint32_t i = 0; i < n; i++)
+        v[i] = (2 * rng_uniform(seed) - 1) * ANS_PI;
+}
+
+/* A random normalised state: generically entangled. */
+static double complex *random_state(uint32_t n, uint64_t *seed)
+{
+    size_t dim = (size_t)1 << n;
+    double complex *psi = malloc(dim * sizeof *psi);
+    double norm = 0;
+    for (size_t b = 0; b < dim; b++) {
+        psi[b] = (rng_uniform(seed) - 0.5) + I * (rng_uniform(seed) - 0.5);
+        norm += creal(psi[b] * conj(psi[b]));
+    }
+    for (size_t b = 0; b < dim; b++)
+        psi[b] /= sqrt(norm);
+    return psi;
+}
+
+/* Tr(ρP) for each state string of the plan, from psi. */
+static double *state_values(const StringSet *ss, const double complex *psi, uint32_t n)
+{
+    double *v = calloc(ss->len + 1u, sizeof *v);
+    RefState st = {.n = n, .a = (double complex *)psi};
+    for (uint32_t i = 0; i < ss->len; i++) {
+        const uint64_t *p = stringset_get(ss, i);
+        v[i] = ref_pauli_expectation(&st, p[0], p[ss->words]);
+    }
+    return v;
+}
+
+static double expected(const Circuit *c, uint32_t k, const double *params, const double *inputs,
+                       const double complex *psi)
+{
+    double values[64];
+    cr_assert_leq(c->observables.len, 64);
+    ref_run(c, params, inputs, psi, values);
+    return values[k];
+}
+
+/* Tables in range; W unitary (‖W†W − I‖ small) for each generator. */
+static void check_structure(const DlaProgram *p, const char *what)
+{
+    uint32_t d = p->dim;
+    for (size_t k = 0; k < p->steps.len; k++)
+        cr_assert_lt(p->steps.data[k].generator, p->ngenerators, "%s", what);
+    for (uint32_t i = 0; i < p->reduction.n; i++)
+        cr_assert_lt(p->reduction.slot[i], d, "%s", what);
+    for (uint32_t g = 0; g < p->ngenerators && d <= 300; g++) {
+        const double *w = p->generators[g].w;
+        double worst = 0;
+        for (uint32_t i = 0; i < d; i++)
+            for (uint32_t j = 0; j < d; j++) {
+                double complex s = 0;
+                for (uint32_t r = 0; r < d; r++)
+                    s += conj(w[2 * ((size_t)r * d + i)] + I * w[2 * ((size_t)r * d + i) + 1]) *
+                         (w[2 * ((size_t)r * d + j)] + I * w[2 * ((size_t)r * d + j) + 1]);
+                worst = fmax(worst, cabs(s - (i == j)));
+            }
+        cr_assert_lt(worst, 1e-12, "%s: generator %u: ‖W†W − I‖ = %g", what, g, worst);
+    }
+}
+
+typedef struct CheckStats {
+    int planned, over_budget, values, gradients;
+    uint32_t largest_dim;
+    size_t strings_state; /* state strings asked for, over all state-input plans */
+} CheckStats;
+
+/* Plans every observable of c and compares values (and, when grads, gradients) with the
+ * reference at `vectors` random points. A plan may be refused only for its budget. */
+static void check_circuit(const Circuit *c, uint32_t max_dim, uint64_t *seed, int vectors,
+                          bool grads, const char *what, CheckStats *stats)
+{
+    double *params = calloc(c->nparams + 1u, sizeof *params);
+    double *inputs = calloc(c->ninputs + 1u, sizeof *inputs);
+    double *grad = calloc(c->nparams + 1u, sizeof *grad);
+    Arena a;
+    arena_init(&a);
+    Frame *f = frame_build(&a, c);
+    for (uint32_t k = 0; k < c->observables.len; k++) {
+        StringSet ss;
+        stringset_init(&ss, pauli_words(c->nqubits));
+        const char *why = NULL;
+        DlaProgram *p = plan_dla(&a, c, f, k, max_dim, c->state_input ? &ss : NULL, &why);
+        if (!p) {
+            cr_assert_not_null(why, "%s: NULL without a reason", what);
+            cr_assert(strstr(why, "exceeds"), "%s, observable %u: refused: %s", what, k, why);
+            stats->over_budget++;
+            stringset_free(&ss);
+            continue;
+        }
+        stats->planned++;
+        stats->largest_dim = p->dim > stats->largest_dim ? p->dim : stats->largest_dim;
+        stats->strings_state += ss.len;
+        check_structure(p, what);
+        for (int v = 0; v < vectors; v++) {
+            random_vector(params, c->nparams, seed);
+            random_vector(inputs, c->ninputs, seed);
+            double complex *psi = c->state_input ? random_state(c->nqubits, seed) : NULL;
+            double *state = c->state_input ? state_values(&ss, psi, c->nqubits) : NULL;
+            double value = NAN, want = expected(c, k, params, inputs, psi);
+            bool with_grad = grads && v == 0;
+            memset(grad, 0, (c->nparams + 1u) * sizeof *grad);
+            cr_assert_eq(dla_run(p, params, inputs, state, &value, with_grad ? grad : NULL), ANS_OK);
+            cr_assert(fabs(value - want) < 1e-10, "%s, %s: dla %.15g, expected %.15g (dim %u)",
+                      what, c->observables.data[k].name, value, want, p->dim);
+            stats->values++;
+            for (uint32_t j = 0; with_grad && j < c->nparams; j++) {
+                const double h = 1e-6, keep = params[j];
+                params[j] = keep + h;
+                double up = expected(c, k, params, inputs, psi);
+                params[j] = keep - h;
+                double down = expected(c, k, params, inputs, psi);
+                params[j] = keep;
+                double fd = (up - down) / (2 * h);
+                cr_assert(fabs(grad[j] - fd) < 1e-6, "%s, %s: d/dparam[%u] %.10g, finite "
+                          "differences %.10g", what, c->observables.data[k].name, j, grad[j], fd);
+                stats->gradients++;
+            }
+            free(psi);
+            free(state);
+        }
+        stringset_free(&ss);
+    }
+    arena_free(&a);
+    free(params);
+    free(inputs);
+    free(grad);
+}
+
+/* ---- the examples -------------------------------------------------------------------- */
+
+typedef struct ExampleSize {
+    const char *file, *name1;
+    int64_t v1;
+    const char *name2;
+    int64_t v2;
+} ExampleSize;
+
+static const ExampleSize examples[] = {
+    {"xxz_hva.ans", "n", 4, "layers", 2},
+    {"xxz_hva.ans", "n", 6, "layers", 2},
+    {"heisenberg_per_bond.ans", "n", 4, "layers", 2},
+    {"heisenberg_per_bond.ans", "n", 5, "layers", 2},
+    {"tfim_hva_chain.ans", "n", 4, "layers", 2},
+    {"tfim_hva_chain.ans", "n", 7, "layers", 3},
+    {"tfim_hva_ring.ans", "n", 4, "layers", 3},
+    {"tfim_hva_ring.ans", "n", 6, "layers", 2},
+    {"particle_number.ans", "n", 4, "layers", 2},
+    {"particle_number.ans", "n", 6, "layers", 1},
+    {"permutation_equivariant.ans", "n", 4, "layers", 2},
+    {"permutation_equivariant.ans", "n", 5, "layers", 2},
+    {"qaoa_maxcut.ans", "n", 5, "p", 2},
+    {"qaoa_maxcut.ans", "n", 6, "p", 2},
+    {"free_fermion.ans", "n", 4, "layers", 2},
+    {"free_fermion.ans", "n", 6, "layers", 2},
+    {"tfim_multi_angle.ans", "n", 4, "layers", 2},
+    {"data_reuploading.ans", "n", 3, "layers", 2},
+    {"hea_ry_rz_cz.ans", "n", 3, NULL, 0},
+    {"efficient_su2.ans", "n", 3, "reps", 2},
+    {"strongly_entangling.ans", "n", 3, NULL, 0},
+    {"real_amplitudes.ans", "n", 4, NULL, 0},
+};
+
+Test(plan_dla, examples_match_the_dense_reference, .timeout = 900)
+{
+    CheckStats stats = {0};
+    uint64_t seed = 42;
+    size_t count = sizeof examples / sizeof *examples;
+    for (size_t e = 0; e < count; e++) {
+        char what[256];
+        const ExampleSize *x = &examples[e];
+        Compiled *c = compile_example(x->file, x->name1, x->v1, x->name2, x->v2, what, sizeof what);
+        check_circuit(c->result.circuit, 1200, &seed, 2, true, what, &stats);
+        compiled_free(c);
+    }
+    cr_assert_eq(stats.over_budget, 0, "%d observables over the budget", stats.over_budget);
+    cr_assert_geq(stats.planned, (int)count);
+    cr_assert_gt(stats.gradients, 100);
+}
+
+/* The gates' generators are the effective ones in these (one gate per parameter, or runs
+ * that merge): the module is the analysis' module for the same observable. */
+Test(plan_dla, module_dimension_is_the_analysis_module)
+{
+    static const ExampleSize same[] = {
+        {"tfim_hva_chain.ans", "n", 6, "layers", 2},
+        {"tfim_hva_ring.ans", "n", 6, "layers", 2},
+        {"heisenberg_per_bond.ans", "n", 5, "layers", 2},
+        {"particle_number.ans", "n", 5, "layers", 2},
+        {"permutation_equivariant.ans", "n", 5, "layers", 2},
+        {"xxz_hva.ans", "n", 6, "layers", 2},
+        {"qaoa_maxcut.ans", "n", 6, "p", 2},
+        {"free_fermion.ans", "n", 5, "layers", 2},
+        {"tfim_multi_angle.ans", "n", 4, "layers", 2},
+    };
+    for (size_t e = 0; e < sizeof same / sizeof *same; e++) {
+        char what[256];
+        const ExampleSize *x = &same[e];
+        Compiled *cc = compile_example(x->file, x->name1, x->v1, x->name2, x->v2, what, sizeof what);
+        const Circuit *c = cc->result.circuit;
+        Analysis *an = analyze_circuit(&cc->arena, &cc->diags, c, NULL);
+        cr_assert_not_null(an);
+        for (uint32_t k = 0; k < c->observables.len; k++) {
+            const char *why = NULL;
+            DlaProgram *p = plan_dla(&cc->arena, c, an->frame, k, 4096, NULL, &why);
+            cr_assert_not_null(p, "%s: %s", what, why);
+            cr_assert(an->observables[k].module_complete);
+            cr_assert_eq(p->dim, an->observables[k].module_dim, "%s, observable %u: dla %u, "
+                         "analysis %u", what, k, p->dim, an->observables[k].module_dim);
+            /* and lie_close's own closure under the effective generators */
+            size_t ng = an->generators->list.len;
+            PauliSum **gens = arena_alloc(&cc->arena, (ng + 1) * sizeof *gens);
+            for (size_t g = 0; g < ng; g++)
+                gens[g] = an->generators->list.data[g].op;
+            PauliSum *seed = psum_without_identity(&cc->arena, an->frame->observables[k]);
+            LieSpace *s = lie_close(c->nqubits, gens, ng, &seed, 1, 1u << 20);
+            cr_assert_eq(p->dim, s->dim, "%s: dla %u, lie_close %u", what, p->dim, s->dim);
+            lie_space_free(s);
+        }
+        analysis_free(an);
+        compiled_free(cc);
+    }
+}
+
+Test(plan_dla, runs_sharing_a_parameter_are_one_step)
+{
+    /* qaoa: each layer's eight rzz(2γ) edges are one step, its six rx(2β) another */
+    char what[256];
+    Compiled *cc = compile_example("qaoa_maxcut.ans", "n", 6, "p", 3, what, sizeof what);
+    const Circuit *c = cc->result.circuit;
+    Frame *f = frame_build(&cc->arena, c);
+    const char *why = NULL;
+    DlaProgram *p = plan_dla(&cc->arena, c, f, 0, 4096, NULL, &why);
+    cr_assert_not_null(p, "%s", why);
+    cr_assert_eq(p->steps.len, 6);
+    cr_assert_eq(p->ngenerators, 2, "cost and mixer, shared by the layers");
+    for (size_t k = 0; k < p->steps.len; k++) {
+        cr_assert_eq(p->steps.data[k].angle.source, ANGLE_PARAM);
+        cr_assert_eq(p->steps.data[k].angle.b, 0.0);
+    }
+    compiled_free(cc);
+}
+
+Test(plan_dla, state_input_from_an_entangled_state)
+{
+    char what[256];
+    CheckStats stats = {0};
+    uint64_t seed = 7;
+    Compiled *c = compile_example("state_input.ans", "n", 4, "depth", 2, what, sizeof what);
+    cr_assert(c->result.circuit->state_input);
+    check_circuit(c->result.circuit, 4096, &seed, 4, true, what, &stats);
+    compiled_free(c);
+    c = compile_example("state_input.ans", "n", 6, "depth", 1, what, sizeof what);
+    check_circuit(c->result.circuit, 4096, &seed, 2, true, what, &stats);
+    compiled_free(c);
+    c = compile_example("qcnn.ans", "n", 4, NULL, 0, what, sizeof what);
+    check_circuit(c->result.circuit, 4096, &seed, 2, true, what, &stats);
+    compiled_free(c);
+    cr_assert_eq(stats.over_budget, 0);
+    cr_assert_geq(stats.planned, 5);
+    cr_assert_gt(stats.strings_state, 0);
+}
+
+Test(plan_dla, state_input_needs_the_state_strings)
+{
+    char what[256];
+    Compiled *cc = compile_example("state_input.ans", "n", 4, "depth", 1, what, sizeof what);
+    Frame *f = frame_build(&cc->arena, cc->result.circuit);
+    const char *why = NULL;
+    cr_assert_null(plan_dla(&cc->arena, cc->result.circuit, f, 0, 4096, NULL, &why));
+    cr_assert(why && strstr(why, "state strings"), "%s", why ? why : "(none)");
+    compiled_free(cc);
+}
+
+Test(plan_dla, over_budget_is_refused_with_the_budget)
+{
+    char what[256];
+    Compiled *cc = compile_example("hea_ry_rz_cz.ans", "n", 3, NULL, 0, what, sizeof what);
+    Frame *f = frame_build(&cc->arena, cc->result.circuit);
+    const char *why = NULL;
+    DlaProgram *p = plan_dla(&cc->arena, cc->result.circuit, f, 0, 40, NULL, &why);
+    cr_assert_null(p);
+    cr_assert(why && strstr(why, "exceeds 40 dimensions"), "%s", why ? why : "(none)");
+    p = plan_dla(&cc->arena, cc->result.circuit, f, 0, 63, NULL, &why); /* su(8): exactly 63 */
+    cr_assert_not_null(p, "%s", why);
+    cr_assert_eq(p->dim, 63);
+    compiled_free(cc);
+}
+
+Test(plan_dla, constant_and_untouched_observables)
+{
+    const char *src = "ansatz t(n = 3);\nqubit[n] q;\nparam a[2];\nstate |0+1>;\n"
+                      "rx(a[0]) q[0];\nrzz(a[1]) q[0], q[1];\n"
+                      "observe 0.75 * I;\n"
+                      "observe Z(q[2]) - 0.5 * I;\n"
+                      "observe X(q[1]) + Z(q[0]);\n";
+    Compiled *cc = compile_ok(src, NULL, 0, "constant observables");
+    const Circuit *c = cc->result.circuit;
+    Frame *f = frame_build(&cc->arena, c);
+    const char *why = NULL;
+    DlaProgram *p0 = plan_dla(&cc->arena, c, f, 0, 100, NULL, &why);
+    DlaProgram *p1 = plan_dla(&cc->arena, c, f, 1, 100, NULL, &why);
+    DlaProgram *p2 = plan_dla(&cc->arena, c, f, 2, 100, NULL, &why);
+    cr_assert(p0 && p1 && p2);
+    cr_assert_eq(p0->dim, 0);
+    cr_assert_eq(p1->dim, 1); /* Z(q[2]) commutes with both generators */
+    double params[2] = {0.4, -1.1}, grad[2] = {0, 0}, value;
+    cr_assert_eq(dla_run(p0, params, NULL, NULL, &value, grad), ANS_OK);
+    cr_assert_eq(value, 0.75);
+    cr_assert_eq(grad[0], 0.0);
+    cr_assert_eq(dla_run(p1, params, NULL, NULL, &value, grad), ANS_OK);
+    cr_assert_float_eq(value, -1.5, 1e-15); /* <1|Z|1> − 1/2 */
+    double want[3];
+    ref_run(c, params, NULL, NULL, want);
+    cr_assert_eq(dla_run(p2, params, NULL, NULL, &value, NULL), ANS_OK);
+    cr_assert_float_eq(value, want[2], 1e-12);
+    compiled_free(cc);
+}
+
+/* ---- random circuits ----------------------------------------------------------------- */
+
+static void random_angle(StrBuf *sb, uint64_t *seed, uint32_t nparams)
+{
+    switch (rng_below(seed, 6)) {
+    case 0: sb_printf(sb, "th[%u]", rng_below(seed, nparams)); break;
+    case 1: sb_printf(sb, "0.5 * th[%u] + 0.3", rng_below(seed, nparams)); break;
+    case 2: sb_printf(sb, "-2 * th[%u]", rng_below(seed, nparams)); break;
+    case 3: sb_printf(sb, "x[%u]", rng_below(seed, 2)); break;
+    case 4: sb_printf(sb, "1.5 * x[%u] - 0.2", rng_below(seed, 2)); break;
+    default: sb_printf(sb, "%.3f", 4 * rng_uniform(seed) - 2); break;
+    }
+}
+
+static void random_qubits(uint64_t *seed, uint32_t n, uint32_t q[3])
+{
+    q[0] = rng_below(seed, n);
+    do
+        q[1] = rng_below(seed, n);
+    while (q[1] == q[0]);
+    do
+        q[2] = rng_below(seed, n);
+    while (q[2] == q[0] || q[2] == q[1]);
+}
+
+/* A random source on n >= 3 qubits: Clifford, fixed and rotation gates, `evolve` of
+ * commuting and non-commuting sums, runs of gates on one parameter (which merge when they
+ * commute), inputs, a random product state and two observables. */
+static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
+{
+    static const char *const clifford1[] = {"x", "y", "z", "h", "s", "sdg", "sx", "sxdg", "id"};
+    static const char *const clifford2[] = {"cx", "cy", "cz", "swap", "iswap"};
+    static const char *const rot1[] = {"rx", "ry", "rz", "p"};
+    static const char *const rot2[] = {"rxx", "ryy", "rzz", "rzx", "crx", "cry", "crz", "cp"};
+    static const char *const sums[] = {
+        "X(q[%1$u]) * X(q[%2$u]) + Y(q[%1$u]) * Y(q[%2$u])",
+        "0.5 * Z(q[%1$u]) + Z(q[%1$u]) * Z(q[%2$u]) - 0.3 * Z(q[%2$u])",
+        "X(q[%1$u]) + 0.7 * Z(q[%1$u]) * Y(q[%3$u])",             /* non-commuting */
+        "X(q[%1$u]) * Z(q[%2$u]) - 0.4 * Y(q[%2$u]) + 0.25 * I", /* non-commuting */
+    };
+    const uint32_t nparams = 6;
+    StrBuf sb = {0};
+    sb_printf(&sb, "ansatz random(n = %u);\nqubit[n] q;\nparam th[%u];\ninput x[2];\nstate |", n,
+              nparams);
+    for (uint32_t i = 0; i < n; i++)
+        sb_putc(&sb, "01+-"[rng_below(seed, 4)]);
+    sb_puts(&sb, ">;\n");
+    for (uint32_t g = 0; g < ngates; g++) {
+        uint32_t q[3];
+        random_qubits(seed, n, q);
+        uint32_t kind = rng_below(seed, 22);
+        if (kind < 5)
+            sb_printf(&sb, "%s q[%u];\n", clifford1[rng_below(seed, 9)], q[0]);
+        else if (kind < 8)
+            sb_printf(&sb, "%s q[%u], q[%u];\n", clifford2[rng_below(seed, 5)], q[0], q[1]);
+        else if (kind < 9)
+            sb_printf(&sb, "%s q[%u];\n", rng_below(seed, 2) ? "t" : "tdg", q[0]);
+        else if (kind < 10)
+            sb_printf(&sb, "ccx q[%u], q[%u], q[%u];\n", q[0], q[1], q[2]);
+        else if (kind < 13) {
+            sb_printf(&sb, "%s(", rot1[rng_below(seed, 4)]);
+            random_angle(&sb, seed, nparams);
+            sb_printf(&sb, ") q[%u];\n", q[0]);
+        } else if (kind < 16) {
+            sb_printf(&sb, "%s(", rot2[rng_below(seed, 8)]);
+            random_angle(&sb, seed, nparams);
+            sb_printf(&sb, ") q[%u], q[%u];\n", q[0], q[1]);
+        } else if (kind < 17) {
+            sb_puts(&sb, "u(");
+            for (int i = 0; i < 3; i++) {
+                random_angle(&sb, seed, nparams);
+                sb_puts(&sb, i < 2 ? ", " : "");
+            }
+            sb_printf(&sb, ") q[%u];\n", q[0]);
+        } else if (kind < 19) { /* a run on one parameter: ZZ edges or mixed axes */
+            uint32_t j = rng_below(seed, nparams), len = 2 + rng_below(seed, 3);
+            bool commuting = rng_below(seed, 2);
+            for (uint32_t r = 0; r < len; r++) {
+                random_qubits(seed, n, q);
+                if (commuting)
+                    sb_printf(&sb, "rzz(%s th[%u]) q[%u], q[%u];\n", r % 2 ? "2 *" : "-0.5 *", j,
+                              q[0], q[1]);
+                else
+                    sb_printf(&sb, "%s(th[%u]) q[%u];\n", rot1[rng_below(seed, 3)], j, q[0]);
+            }
+        } else {
+            sb_puts(&sb, "evolve(");
+            random_angle(&sb, seed, nparams);
+            sb_puts(&sb, ") ");
+            sb_printf(&sb, sums[rng_below(seed, 4)], q[0], q[1], q[2]);
+            sb_puts(&sb, ";\n");
+        }
+    }
+    for (int o = 0; o < 2; o++) {
+        sb_puts(&sb, "observe ");
+        uint32_t terms = 1 + rng_below(seed, 3);
+        for (uint32_t t = 0; t < terms; t++) {
+            uint32_t q[3], weight = 1 + rng_below(seed, 3);
+            random_qubits(seed, n, q);
+            sb_printf(&sb, "%s%.3f * ", t ? " + " : "", 2 * rng_uniform(seed) - 1);
+            for (uint32_t i = 0; i < weight; i++)
+                sb_printf(&sb, "%s%c(q[%u])", i ? " * " : "", "XYZ"[rng_below(seed, 3)], q[i]);
+        }
+        if (rng_below(seed, 2))
+            sb_puts(&sb, " - 0.25 * I");
+        sb_puts(&sb, ";\n");
+    }
+    return sb.data;
+}
+
+Test(plan_dla, random_circuits_match_the_dense_reference, .timeout = 600)
+{
+    uint64_t seed = 2024;
+    CheckStats stats = {0};
+    for (int r = 0; r < 80; r++) {
+        uint32_t n = r % 8 ? 3 : 4; /* 4 qubits: modules up to 255 dimensions, and slower */
+        char *text = random_source(&seed, n, 8 + rng_below(&seed, 30));
+        Compiled *c = compile_ok(text, NULL, 0, text);
+        check_circuit(c->result.circuit, 300, &seed, 2, true, text, &stats);
+        compiled_free(c);
+        free(text);
+    }
+    cr_assert_eq(stats.planned + stats.over_budget, 160);
+    cr_assert_eq(stats.over_budget, 0);
+    cr_assert_gt(stats.largest_dim, 100, "the largest module has %u dimensions", stats.largest_dim);
+}
+
+Test(plan_dla, random_circuits_from_entangled_states)
+{
+    /* the same circuits read their state as data */
+    uint64_t seed = 77;
+    CheckStats stats = {0};
+    for (int r = 0; r < 20; r++) {
+        char *text = random_source(&seed, 3, 6 + rng_below(&seed, 20));
+        char *at = strstr(text, "state |");
+        char *end = strchr(at, ';');
+        memset(at, ' ', (size_t)(end - at));
+        memcpy(at, "state input", 11);
+        Compiled *c = compile_ok(text, NULL, 0, text);
+        cr_assert(c->result.circuit->state_input);
+        check_circuit(c->result.circuit, 300, &seed, 2, true, text, &stats);
+        compiled_free(c);
+        free(text);
+    }
+    cr_assert_gt(stats.planned, 30);
+    cr_assert_gt(stats.strings_state, 30);
+}
