@@ -31,9 +31,14 @@
  * qubit keeps a list of the live slots touching it. Lists are updated lazily — a slot is
  * appended when its string gains the qubit; entries whose slot died or left the qubit (or
  * repeat) are dropped the next time the list is read, which is the next gate on that qubit,
- * so the cost is amortised over the events that made them stale. Strings map to slots
- * through an open-addressing table with backward-shift deletion (relabelled and dead slots
- * leave it).
+ * so the cost is amortised over the events that made them stale (only a Clifford can move
+ * a string off a qubit, so only relabelled slots are checked). Strings map to slots through
+ * an open-addressing table with backward-shift deletion (relabelled and dead slots leave
+ * it); each entry keeps 32 bits of the hash beside the slot, so a probe touches no other
+ * slot's data. Large plans are bound by memory latency, so a step looks only at the words
+ * of the strings where Q acts (they decide the commutation, the phase and R's weight),
+ * prefetches candidates ahead, and looks partners up in batches whose table entries are
+ * prefetched together.
  *
  * At time 0 the reduction weighs each live slot: ε·Tr(ρP) for the product state (zero
  * terms left out), or ε with the string's index among the state strings for `state input`.
@@ -60,6 +65,7 @@ typedef struct SlotInfo {
     uint32_t weight;
     int8_t sign; /* ε */
     uint8_t live;
+    uint8_t moved; /* relabelled by a Clifford: its support may have changed */
 } SlotInfo;
 
 /* A string P of a rotation step waiting for its partner's lookup (pair_pending). */
@@ -262,21 +268,38 @@ static bool too_heavy(const Planner *pl, uint32_t weight)
     return pl->truncate > 0 && weight > pl->truncate;
 }
 
+typedef enum { EPOCH_LIST, EPOCH_GATE, EPOCH_DONE } EpochKind;
+
+/* The next value of one of the epochs; at its wrap that epoch's marks are cleared, so that
+ * an old mark never equals a new epoch. */
+static void next_epoch(Planner *pl, EpochKind kind)
+{
+    uint32_t *epoch = kind == EPOCH_LIST ? &pl->list_epoch
+                    : kind == EPOCH_GATE ? &pl->gate_epoch : &pl->done_epoch;
+    if (++*epoch == UINT32_MAX) {
+        for (uint32_t s = 0; s < pl->nslots; s++)
+            *(kind == EPOCH_LIST ? &pl->info[s].list_mark
+              : kind == EPOCH_GATE ? &pl->info[s].gate_mark : &pl->info[s].done_mark) = 0;
+        *epoch = 1;
+    }
+}
+
 /* pl->cand ← the live slots acting on any of the qubits (each once). Cleans the lists read:
  * entries of dead slots, of slots that left the qubit, and repeats go. */
 static void collect(Planner *pl, const uint32_t *qubits, uint32_t nq)
 {
     pl->cand.len = 0;
-    pl->gate_epoch++;
+    next_epoch(pl, EPOCH_GATE);
     for (uint32_t i = 0; i < nq; i++) {
         uint32_t q = qubits[i];
         SlotList *l = &pl->touch[q];
-        pl->list_epoch++;
+        next_epoch(pl, EPOCH_LIST);
         uint32_t kept = 0;
         for (uint32_t j = 0; j < l->len; j++) {
             uint32_t s = l->data[j];
+            /* only a Clifford moves a string off a qubit: other strings need no look */
             if (!pl->info[s].live || pl->info[s].list_mark == pl->list_epoch ||
-                pauli_get(slot_string(pl, s), pl->words, q) == 0)
+                (pl->info[s].moved && pauli_get(slot_string(pl, s), pl->words, q) == 0))
                 continue;
             pl->info[s].list_mark = pl->list_epoch;
             l->data[kept++] = s;
@@ -306,6 +329,7 @@ static void clifford(Planner *pl, const Gate *g)
             before[a] = pauli_get(p, pl->words, g->qubits[a]);
         int sign = clifford_conjugate(g->kind, g->qubits, p, pl->words);
         pl->info[s].sign = (int8_t)(pl->info[s].sign * sign);
+        pl->info[s].moved = 1;
         uint32_t w = pl->info[s].weight;
         for (uint32_t a = 0; a < g->nqubits; a++) {
             int after = pauli_get(p, pl->words, g->qubits[a]);
@@ -358,7 +382,7 @@ static bool rotate(Planner *pl, PauliProgram *prog, uint32_t gate, const uint64_
     }
     collect(pl, pl->support, ns);
 
-    pl->done_epoch++;
+    next_epoch(pl, EPOCH_DONE);
     pl->pairs.len = pl->scaled.len = 0;
     uint32_t nb = 0, mask = pl->table_cap - 1; /* any candidate has a slot: the table exists */
     for (uint32_t i = 0; i < pl->cand.len; i++) { /* new slots are in no candidate list */
