@@ -11,6 +11,8 @@
  *                                                    and closed under ad of the generators:
  *                                                    the DLA (seeds = generators) or an
  *                                                    observable's module (seed = O); exact
+ *                                                    (sums: lie_sum.c, by symmetry classes of
+ *                                                    strings from lie_symmetry.c)
  *   structure.c   LieSpace           -> centre, simple ideals, ranks, names
  *   lints.c       Analysis           -> W032–W037, N031, N032
  *
@@ -132,6 +134,9 @@ typedef struct LieSpace {
     /* The two primes found different ranks (an unlucky prime: rank mod p never exceeds the
      * true rank, so dim is the larger, which is exact unless both were unlucky). */
     bool primes_disagree;
+    /* The order of the exact symmetry group of the inputs that the sum path divided its
+     * coordinates by (lie_symmetry.c); 1: none (and always on the string path). */
+    uint32_t symmetry;
 } LieSpace;
 
 /* The smallest real subspace that contains the seeds and is closed under X -> i[G, X] for
@@ -144,13 +149,20 @@ typedef struct LieSpace {
 LieSpace *lie_close(uint32_t nqubits, PauliSum *const *gens, size_t ngens, PauliSum *const *seeds,
                     size_t nseeds, uint32_t max_dim);
 /* The same with a work budget for the sum path: the closure stops (complete = false) once
- * exact elimination has done max_work units (a multiply-subtract is one, a fill-in entry
- * eight; about 2^25 units a second on this project's machines). lie_close uses
- * LIE_DEFAULT_WORK, a few minutes at most; `ansc check` uses 2^24. */
+ * it has done max_work units (a multiply-subtract or a cached bracket entry is one, a new
+ * bracket product sixteen, a string's canonical form one per symmetry; at least 2^26 units
+ * a second on this project's machines). lie_close uses LIE_DEFAULT_WORK, a few minutes at
+ * most; `ansc check` uses 2^24. */
 #define LIE_DEFAULT_WORK ((uint64_t)1 << 32)
 LieSpace *lie_close_budget(uint32_t nqubits, PauliSum *const *gens, size_t ngens,
                            PauliSum *const *seeds, size_t nseeds, uint32_t max_dim,
                            uint64_t max_work);
+/* The same with flags: LIE_NO_SYMMETRY makes the sum path work over every string, without
+ * dividing by the inputs' symmetries (the same space, only slower: for tests and benches). */
+enum { LIE_NO_SYMMETRY = 1u };
+LieSpace *lie_close_flags(uint32_t nqubits, PauliSum *const *gens, size_t ngens,
+                          PauliSum *const *seeds, size_t nseeds, uint32_t max_dim,
+                          uint64_t max_work, unsigned flags);
 void lie_space_free(LieSpace *s);
 /* Whether v (a Pauli sum; identity terms ignored) lies in the span, decided exactly (an
  * inexact coefficient counts as the rational its double holds). */
@@ -174,6 +186,160 @@ static inline uint64_t lie_mulmod(uint64_t a, uint64_t b, uint64_t p)
     uint64_t r = ((uint64_t)u & mask) + (uint64_t)(u >> 62) * 57u;
     return r >= LIE_PRIME2 ? r - LIE_PRIME2 : r;
 }
+
+/* ---- lie.c, lie_sum.c, lie_symmetry.c: shared inside the closure (internal) ---------- */
+
+/* The non-identity terms with a finite nonzero coefficient of several sums, flattened; sums
+ * with no such term are left out. */
+typedef struct LieInput {
+    uint32_t words, nterms, strings_cap, coef_cap, nsums, sums_cap;
+    uint64_t *strings; /* nterms × 2·words */
+    Real *coef;
+    uint32_t *first; /* sum k is terms [first[k], first[k + 1]) */
+} LieInput;
+
+/* Appends the sum's terms (read on in->words words); returns the number kept. */
+uint32_t lie_input_add(LieInput *in, const PauliSum *ps);
+void lie_input_free(LieInput *in);
+void *lie_realloc(void *p, size_t size); /* aborts when out of memory */
+/* Grows *p (elem-sized items, capacity *cap) to hold at least need items, zeroing the rest. */
+void lie_reserve(void **p, uint32_t *cap, size_t need, size_t elem);
+uint64_t lie_inverse(uint64_t a, uint64_t p); /* a != 0 mod p, p one of the primes */
+
+/* The sum path: fills s (basis, echelon, symmetry) from in, whose first ngens sums are the
+ * generators and the rest the seeds. symmetry: divide by the inputs' symmetry group. */
+void lie_close_sums(LieSpace *s, const LieInput *in, uint32_t ngens, uint32_t max_dim,
+                    uint64_t max_work, bool symmetry);
+/* lie_contains for a sum-spanned space (in: the vector's terms, distinct strings). */
+bool lie_sums_contain(const LieSpace *s, const LieInput *in);
+void lie_echelon_free(LieEchelon *e);
+
+/* One element of C × D (lie_symmetry.c): the qubits permuted by q → ((reflect ? n−1−q : q)
+ * + shift) mod n, then one single-qubit Clifford on every qubit: X → ±A, Z → ±B. */
+typedef struct LieSymmetryElement {
+    uint64_t ax, az, bx, bz; /* A's and B's x and z bits as all-ones or zero masks */
+    uint32_t shift;
+    uint8_t pair;            /* 0: A = X, B = Z (no change of type) */
+    uint8_t neg;             /* bits 0, 1, 2: X's, Y's, Z's image negated */
+    bool reflect;
+} LieSymmetryElement;
+
+/* The group K of elements fixing every input sum: a transversal of K over its Klein part K_0
+ * (trans[0] the identity) and K_0's elements other than the identity. */
+typedef struct LieSymmetry {
+    uint32_t nqubits, words;
+    uint32_t order;          /* |K| */
+    uint32_t ntrans, nklein;
+    LieSymmetryElement *trans, *klein;
+    uint64_t *scratch;       /* one string */
+} LieSymmetry;
+
+/* Finds K for the sums of in on nqubits qubits (0: K = {1}; no sums: K = C × D); the shifts
+ * are tried only when 48·nqubits·(terms) <= max_checks. Free with lie_symmetry_free. */
+void lie_symmetry_find(LieSymmetry *g, const LieInput *in, uint32_t nqubits, uint64_t max_checks);
+void lie_symmetry_free(LieSymmetry *g);
+/* out = e(p) up to the returned sign ±1 (out must not alias p). */
+int lie_symmetry_apply(const LieSymmetry *g, const LieSymmetryElement *e, const uint64_t *p,
+                       uint64_t *out);
+/* The representative of p's orbit (its smallest image) into rep, the orbit's size, and the
+ * sign σ with p = σ·k(rep) for some k ∈ K; 0 when the orbit is incompatible (some k ∈ K
+ * maps p to −p, so p has coefficient 0 in every invariant vector). */
+int lie_symmetry_canonical(const LieSymmetry *g, const uint64_t *p, uint64_t *rep,
+                           uint32_t *orbit);
+
+/* lie_echelon.c: the sum path's coordinates (columns: orbit representatives, in a fixed
+ * order) and exact row echelon forms over them, for lie_sum.c. */
+#define LIE_NO_COLUMN UINT32_MAX
+
+/* A row being built: columns in the echelon's order, values mod one prime. */
+typedef struct LieRow {
+    uint32_t len, cap;
+    uint32_t *col;
+    uint64_t *val;
+} LieRow;
+
+/* One prime's row echelon form over the columns: row r is entries [start[r], start[r + 1]),
+ * its first column its pivot with value 1, every other column later in the order. */
+typedef struct LieRows {
+    uint32_t rank, start_cap, pivot_cap, entries_cap;
+    uint32_t *start;
+    uint32_t *col;
+    uint64_t *val;
+    uint32_t *pivot; /* column -> row + 1, 0: no pivot */
+} LieRows;
+
+struct LieEchelon {
+    LieRows rows[2];
+    /* The prime's rows are a basis of the whole space mod p. Cleared when a coefficient's
+     * denominator is a multiple of p, or when the second prime found an element dependent
+     * that the first found independent (it is unlucky: it would lag behind from then on). */
+    bool usable[2];
+    LieSymmetry sym;
+    /* The columns: orbit representatives (ncols: one past the largest column number). */
+    uint32_t ncols, cols_cap, ids_cap;
+    uint32_t *rep;      /* column -> string id of its representative */
+    uint32_t *orbit;    /* column -> strings in its orbit */
+    uint64_t *inv[2];   /* column -> 1/orbit mod each prime */
+    uint32_t *col;      /* string id -> column, LIE_NO_COLUMN: incompatible (always 0) */
+    int8_t *sign;       /* string id -> σ: the string is σ·k(rep) for some k ∈ K */
+    /* The order of the columns: column c is bit c % 64 of chunk c / 64; a chunk holds the
+     * columns of one weight class in creation order, and chunks are visited by position:
+     * heavier strings first. A bucket (class) owns positions [base, base + cap); a full
+     * bucket doubles and every position moves (column ids never do). */
+    uint32_t nbuckets, nchunks, chunks_cap, npos;
+    uint32_t *bucket_chunks, *bucket_cap, *bucket_base, *bucket_open; /* per bucket */
+    uint32_t *chunk_bucket, *chunk_seq, *chunk_fill, *chunk_pos;      /* per chunk */
+    uint32_t *order; /* position -> chunk, LIE_NO_COLUMN: empty */
+};
+
+/* Dense scratch over the columns, zero between uses. */
+typedef struct LieWork {
+    uint32_t cols;
+    uint64_t *acc[2];
+    double *accd;
+    uint64_t *red;
+    uint64_t *bits; /* nonzero columns of acc (while bracketing) or red (while reducing) */
+    uint32_t lo, hi; /* the words of bits in use */
+    SparseVec cand;  /* the bracket or input just computed, columns ascending */
+    uint32_t cand_cap;
+    LieRow row[2];  /* per prime: the remainder when cand is independent */
+    uint64_t *buf;  /* four strings */
+    uint64_t ops, max_ops; /* work done, and the budget for it */
+} LieWork;
+
+static inline uint64_t lie_add_mod(uint64_t a, uint64_t b, uint64_t p)
+{
+    uint64_t r = a + b;
+    return r >= p ? r - p : r;
+}
+static inline uint64_t lie_neg_mod(uint64_t a, uint64_t p) { return a ? p - a : 0; }
+/* Marks column c of the scratch's bitset (and the range of words in use). */
+static inline void lie_mark(LieWork *w, uint32_t c)
+{
+    uint32_t word = c >> 6;
+    w->bits[word] |= (uint64_t)1 << (c & 63);
+    w->lo = word < w->lo ? word : w->lo;
+    w->hi = word > w->hi ? word : w->hi;
+}
+
+void *lie_grow(void *p, size_t old, size_t cap, size_t elem); /* realloc, the rest zeroed */
+void lie_work_fit(LieWork *w, uint32_t cols);
+void lie_work_free(LieWork *w);
+void lie_unmarked(LieWork *w);
+/* Moves the marked accumulators into w->cand, columns ascending, exact zeros dropped. */
+void lie_gather(LieWork *w);
+/* An empty echelon (both primes usable) for strings on nqubits qubits. */
+LieEchelon *lie_echelon_new(uint32_t nqubits);
+void lie_echelon_fit_ids(LieEchelon *e, uint32_t ids);
+/* A new column for string id (of the given weight), its orbit's representative; the
+ * scratch w grows to hold it. */
+uint32_t lie_echelon_add_column(LieEchelon *e, LieWork *w, uint32_t id, uint32_t orbit,
+                                uint32_t weight);
+/* Reduces v (columns col, values val mod prime t) by e's rows; true when independent, its
+ * remainder (1 at its pivot) then in *out unless out is NULL. */
+bool lie_reduce(const LieEchelon *e, int t, const uint32_t *col, const uint64_t *val,
+                uint32_t len, LieWork *w, LieRow *out);
+void lie_rows_append(LieRows *E, const LieRow *r);
 
 /* ---- structure.c ---------------------------------------------------------------------- */
 
