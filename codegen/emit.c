@@ -23,6 +23,7 @@
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +264,148 @@ static void e_pauli_rotate(Emit *e, const PauliStep *st, const PauliTables *pt, 
     e_call(e, "ans_pauli_rotate", e->vd, 8, types, args);
 }
 
+/* Large plans: one loop over a constant step table instead of straight-line code, so the
+ * compile time stays linear in the circuit (LLVM's passes are superlinear in the length of
+ * one basic block). The record below is what the loop reads. */
+enum { EMIT_STRAIGHT_MAX = 64 };
+
+typedef struct StepRecord {
+    uint32_t source, index;
+    double k, b;
+    uint64_t pairs, scaled, tape; /* element offsets into the pair, scaled and tape arrays */
+    uint32_t npairs, nscaled;
+} StepRecord;
+
+/* A field of the record at rec. */
+static LLVMValueRef e_field(Emit *e, LLVMValueRef rec, size_t offset, LLVMTypeRef t)
+{
+    LLVMValueRef off = e_i64(e, offset);
+    LLVMValueRef p = LLVMBuildGEP2(e->b, e->i8, rec, &off, 1, "");
+    return LLVMBuildLoad2(e->b, t, p, "");
+}
+
+/* φ = k·x + b for the record's angle source; leaves the builder in a join block. */
+static LLVMValueRef e_record_phi(Emit *e, LLVMValueRef rec, LLVMValueRef *source, LLVMValueRef *index,
+                                 LLVMValueRef *k)
+{
+    LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(e->b));
+    *source = e_field(e, rec, offsetof(StepRecord, source), e->i32);
+    *index = e_field(e, rec, offsetof(StepRecord, index), e->i32);
+    *k = e_field(e, rec, offsetof(StepRecord, k), e->f64);
+    LLVMValueRef b = e_field(e, rec, offsetof(StepRecord, b), e->f64);
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(e->b);
+    LLVMBasicBlockRef var = LLVMAppendBasicBlockInContext(e->ctx, fn, "var");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, fn, "join");
+    LLVMValueRef isconst = LLVMBuildICmp(e->b, LLVMIntEQ, *source, e_i32(e, ANGLE_CONST), "");
+    LLVMBuildCondBr(e->b, isconst, join, var);
+    LLVMPositionBuilderAtEnd(e->b, var);
+    LLVMValueRef isparam = LLVMBuildICmp(e->b, LLVMIntEQ, *source, e_i32(e, ANGLE_PARAM), "");
+    LLVMValueRef base = LLVMBuildSelect(e->b, isparam, e->params, e->inputs, "");
+    LLVMValueRef idx = LLVMBuildZExt(e->b, *index, e->i64, "");
+    LLVMValueRef x = LLVMBuildLoad2(e->b, e->f64, LLVMBuildGEP2(e->b, e->f64, base, &idx, 1, ""), "x");
+    LLVMBuildBr(e->b, join);
+    LLVMPositionBuilderAtEnd(e->b, join);
+    LLVMValueRef xv = LLVMBuildPhi(e->b, e->f64, "");
+    LLVMValueRef vals[] = {x, e_f64(e, 0)};
+    LLVMBasicBlockRef blocks[] = {var, here};
+    LLVMAddIncoming(xv, vals, blocks, 2);
+    return LLVMBuildFAdd(e->b, LLVMBuildFMul(e->b, *k, xv, ""), b, "phi");
+}
+
+/* grad[row + index] += k·d when the record's source is a parameter. */
+static void e_record_grad(Emit *e, LLVMValueRef source, LLVMValueRef index, LLVMValueRef k, uint64_t row,
+                          LLVMValueRef d)
+{
+    LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(e->b));
+    LLVMBasicBlockRef add = LLVMAppendBasicBlockInContext(e->ctx, fn, "grad");
+    LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(e->ctx, fn, "next");
+    LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, source, e_i32(e, ANGLE_PARAM), ""), add, next);
+    LLVMPositionBuilderAtEnd(e->b, add);
+    LLVMValueRef at = LLVMBuildAdd(e->b, LLVMBuildZExt(e->b, index, e->i64, ""), e_i64(e, row), "");
+    LLVMValueRef p = LLVMBuildGEP2(e->b, e->f64, e->grad, &at, 1, "");
+    LLVMValueRef old = LLVMBuildLoad2(e->b, e->f64, p, "");
+    LLVMBuildStore(e->b, LLVMBuildFAdd(e->b, old, LLVMBuildFMul(e->b, k, d, ""), ""), p);
+    LLVMBuildBr(e->b, next);
+    LLVMPositionBuilderAtEnd(e->b, next);
+}
+
+/* The steps of a large pauli program as one loop (forward) and, for grad, a second one
+ * backwards over the same table. */
+static void e_pauli_loops(Emit *e, const PauliProgram *p, uint32_t o, LLVMValueRef v, bool grad, LLVMValueRef tape,
+                          LLVMValueRef vbar, const ReductionTables *rt)
+{
+    size_t n = p->steps.len;
+    StepRecord *recs = calloc(n, sizeof *recs);
+    uint32_t *pairs = calloc(2 * p->pairs_total + 1, sizeof *pairs);
+    uint32_t *scaled = calloc(p->scaled_total + 1, sizeof *scaled);
+    uint64_t np = 0, ns = 0;
+    for (size_t k = 0; k < n; k++) {
+        const PauliStep *st = &p->steps.data[k];
+        recs[k] = (StepRecord){.source = st->angle.source, .index = st->angle.index, .k = st->angle.k,
+                               .b = st->angle.b, .pairs = 2 * np, .scaled = ns, .tape = 2 * np + ns,
+                               .npairs = st->npairs, .nscaled = st->nscaled};
+        memcpy(pairs + 2 * np, st->pairs, sizeof *pairs * 2 * st->npairs);
+        memcpy(scaled + ns, st->scaled, sizeof *scaled * st->nscaled);
+        np += st->npairs;
+        ns += st->nscaled;
+    }
+    LLVMValueRef trec = e_table(e, recs, sizeof *recs * n), tpairs = e_table(e, pairs, sizeof *pairs * 2 * np),
+                 tscaled = e_table(e, scaled, sizeof *scaled * ns);
+    free(recs);
+    free(pairs);
+    free(scaled);
+    LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(e->b));
+    LLVMTypeRef types[] = {e->ptr, e->ptr, e->i32, e->ptr, e->i32, e->f64, e->f64, e->ptr};
+    for (int pass = 0; pass < (grad ? 2 : 1); pass++) {
+        bool back = pass == 1;
+        if (back) {
+            e_store(e, e_reduce(e, &p->reduction, rt, v), e->values, o);
+            e_zero(e, vbar, p->nslots);
+            e_reduce_adjoint(e, &p->reduction, rt, vbar);
+        }
+        LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b);
+        LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(e->ctx, fn, back ? "back" : "forward");
+        LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(e->ctx, fn, "done");
+        LLVMBuildBr(e->b, loop);
+        LLVMPositionBuilderAtEnd(e->b, loop);
+        LLVMValueRef i = LLVMBuildPhi(e->b, e->i64, "i");
+        LLVMValueRef roff = LLVMBuildMul(e->b, i, e_i64(e, sizeof(StepRecord)), "");
+        LLVMValueRef rec = LLVMBuildGEP2(e->b, e->i8, trec, &roff, 1, "rec");
+        LLVMValueRef source, index, k;
+        LLVMValueRef phi = e_record_phi(e, rec, &source, &index, &k);
+        LLVMValueRef c = e_libm(e, "cos", phi), s = e_libm(e, "sin", phi);
+        LLVMValueRef po = e_field(e, rec, offsetof(StepRecord, pairs), e->i64);
+        LLVMValueRef so = e_field(e, rec, offsetof(StepRecord, scaled), e->i64);
+        LLVMValueRef to = e_field(e, rec, offsetof(StepRecord, tape), e->i64);
+        LLVMValueRef args[] = {back ? vbar : v,
+                               LLVMBuildGEP2(e->b, e->i32, tpairs, &po, 1, ""),
+                               e_field(e, rec, offsetof(StepRecord, npairs), e->i32),
+                               LLVMBuildGEP2(e->b, e->i32, tscaled, &so, 1, ""),
+                               e_field(e, rec, offsetof(StepRecord, nscaled), e->i32),
+                               c,
+                               s,
+                               grad ? LLVMBuildGEP2(e->b, e->f64, tape, &to, 1, "") : LLVMConstPointerNull(e->ptr)};
+        LLVMValueRef next;
+        if (back) {
+            LLVMValueRef d = e_call(e, "ans_pauli_rotate_adjoint", e->f64, 8, types, args);
+            e_record_grad(e, source, index, k, (uint64_t)o * e->c->nparams, d);
+            next = LLVMBuildSub(e->b, i, e_i64(e, 1), "");
+            LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, i, e_i64(e, 0), ""), exit, loop);
+        } else {
+            e_call(e, "ans_pauli_rotate", e->vd, 8, types, args);
+            next = LLVMBuildAdd(e->b, i, e_i64(e, 1), "");
+            LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, next, e_i64(e, n), ""), exit, loop);
+        }
+        LLVMValueRef start = e_i64(e, back ? n - 1 : 0);
+        LLVMValueRef vals[] = {start, next};
+        LLVMBasicBlockRef blocks[] = {pre, LLVMGetInsertBlock(e->b)};
+        LLVMAddIncoming(i, vals, blocks, 2);
+        LLVMPositionBuilderAtEnd(e->b, exit);
+    }
+    if (!grad)
+        e_store(e, e_reduce(e, &p->reduction, rt, v), e->values, o);
+}
+
 static void e_pauli_eval(Emit *e, const PauliProgram *p, uint32_t o, LLVMValueRef v, bool grad, LLVMValueRef tape,
                          LLVMValueRef vbar)
 {
@@ -276,6 +419,14 @@ static void e_pauli_eval(Emit *e, const PauliProgram *p, uint32_t o, LLVMValueRe
         LLVMValueRef args[] = {v, e_table(e, p->init_slot, sizeof *p->init_slot * p->ninit),
                                e_table(e, p->init_value, sizeof *p->init_value * p->ninit), e_i32(e, p->ninit)};
         e_call(e, "ans_scatter", e->vd, 4, types, args);
+    }
+    if (nsteps > EMIT_STRAIGHT_MAX) {
+        ReductionTables rt = e_reduction_tables(e, &p->reduction);
+        e_pauli_loops(e, p, o, v, grad, tape, vbar, &rt);
+        free(pt);
+        free(trig);
+        free(off);
+        return;
     }
     uint64_t at = 0;
     for (size_t k = 0; k < nsteps; k++) {

@@ -34,6 +34,8 @@ void plan_options_default(PlanOptions *o)
     o->max_dim = 4096;
 }
 
+enum { PLAN_AUTO_MAX_SLOTS = 1u << 20 };
+
 /* The plans of every observable with one per-observable planner; false with *why. */
 static bool plan_each(Arena *a, Plan *p, const Circuit *c, const Frame *f, const PlanOptions *o,
                       StringSet *state, Method m, const char **why)
@@ -151,7 +153,12 @@ Plan *plan_build(Arena *a, DiagSink *diags, const Circuit *c, const PlanOptions 
     }
     const char *why_pauli = NULL, *why_sv = NULL, *why_dla = NULL;
     bool sv_fits = !c->state_input && c->nqubits <= o->max_qubits;
-    if (plan_try(a, p, c, o, METHOD_PAULI, &why_pauli)) {
+    /* auto gives pauli a smaller string budget: a circuit whose strings blow up is found
+     * out in about a second, not ten, and the other methods get their turn. */
+    PlanOptions first = *o;
+    if (first.max_slots > PLAN_AUTO_MAX_SLOTS)
+        first.max_slots = PLAN_AUTO_MAX_SLOTS;
+    if (plan_try(a, p, c, &first, METHOD_PAULI, &why_pauli)) {
         if (!sv_fits || pauli_cost(p) <= sv_cost(c)) {
             p->why = "every generator is a sum of commuting strings and the propagated strings "
                      "stay within budget";
