@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { BENCH_MAX_DEFINES = 16, BENCH_MAX_RUNS = 1000 };
 
@@ -242,6 +243,32 @@ static double interpret(const Circuit *c, const PauliSum *obs, uint32_t t, const
 
 /* ---- main ----------------------------------------------------------------------------------- */
 
+/* The JIT-compiled simulator's timings (cg_jit's callback). */
+typedef struct Native {
+    int runs;
+    const double *params, *inputs, *state;
+    double eval_s, grad_s, value;
+} Native;
+
+static int native_time(const struct AnsSim *sim, void *user)
+{
+    Native *n = user;
+    double *grad = calloc((size_t)sim->info->nparams + 1u, sizeof *grad), value, gvalue;
+    for (int r = 0; r < n->runs; r++) {
+        double t0 = bench_now();
+        if (sim->eval(n->params, n->inputs, n->state, &value) != ANS_OK)
+            return 1;
+        n->eval_s = fmin(n->eval_s, bench_now() - t0);
+        t0 = bench_now();
+        if (sim->grad(n->params, n->inputs, n->state, &gvalue, grad) != ANS_OK)
+            return 1;
+        n->grad_s = fmin(n->grad_s, bench_now() - t0);
+    }
+    n->value = value;
+    free(grad);
+    return 0;
+}
+
 static int usage(void)
 {
     fputs("usage: bench_pauli [--runs N] [--truncate T] [--tsv] [--no-interpreted] "
@@ -369,6 +396,35 @@ int main(int argc, char **argv)
         grad_s = fmin(grad_s, bench_now() - t0);
     }
 
+    /* (d) the native simulator: plan_build + emit + optimise + object + link, timed whole;
+     * then the same code JIT-compiled in this process, its eval and grad timed */
+    Native native = {.runs = runs, .params = params, .inputs = inputs, .state = state,
+                     .eval_s = INFINITY, .grad_s = INFINITY, .value = NAN};
+    double compile_s = NAN;
+    {
+        PlanOptions po;
+        plan_options_default(&po);
+        po.method = METHOD_PAULI;
+        po.truncate = truncate;
+        po.max_slots = max_slots;
+        char out[] = "/tmp/bench_pauli_simXXXXXX";
+        int fd = mkstemp(out);
+        if (fd >= 0)
+            close(fd);
+        double t0 = bench_now();
+        Plan *plan = plan_build(&keep, &diags, c, &po);
+        const char *error = NULL;
+        CgTarget t = {.output = out, .library = false, .opt = 2};
+        bool built = plan && cg_build(&keep, plan, &t, &error);
+        compile_s = bench_now() - t0;
+        unlink(out);
+        int status = 0;
+        if (!built || !cg_jit(&keep, plan, 2, native_time, &native, &status, &error)) {
+            fprintf(stderr, "bench_pauli: the native simulator failed: %s\n", error ? error : "no plan");
+            return 2;
+        }
+    }
+
     /* (c) interpreted */
     double interp_s = INFINITY, ivalue = NAN;
     size_t peak = 0;
@@ -378,23 +434,27 @@ int main(int argc, char **argv)
         interp_s = fmin(interp_s, bench_now() - t0);
     }
 
-    double diff = fmax(fabs(value - ivalue), fabs(gvalue - value));
+    double diff = fmax(fmax(fabs(value - ivalue), fabs(gvalue - value)), fabs(native.value - value));
     if (skip_interpreted)
-        diff = fabs(gvalue - value);
+        diff = fmax(fabs(gvalue - value), fabs(native.value - value));
     bool agree = diff <= 1e-9 * fmax(1.0, fabs(value));
     char name[512];
     snprintf(name, sizeof name, "%s%s", strrchr(file, '/') ? strrchr(file, '/') + 1 : file, label);
     if (tsv)
-        printf("%s\t%u\t%zu\t%u\t%u\t%zu\t%llu\t%.3f\t%.3f\t%.3f\t%.3f\t%.1f\t%.12g\t%.2g\n", name,
-               c->nqubits, c->gates.len, truncate, p->nslots, p->steps.len,
+        printf("%s\t%u\t%zu\t%u\t%u\t%zu\t%llu\t%.3f\t%.3f\t%.3f\t%.3f\t%.1f\t%.12g\t%.2g\t%.3f\t%.3f\t%.3f\t%.1f\n",
+               name, c->nqubits, c->gates.len, truncate, p->nslots, p->steps.len,
                (unsigned long long)p->pairs_total, 1e3 * plan_s, 1e3 * eval_s, 1e3 * grad_s,
-               1e3 * interp_s, interp_s / eval_s, value, diff);
+               1e3 * interp_s, interp_s / eval_s, value, diff, 1e3 * compile_s, 1e3 * native.eval_s,
+               1e3 * native.grad_s, interp_s / native.eval_s);
     else {
         printf("%s: %u qubits, %zu gates, truncate %u\n", name, c->nqubits, c->gates.len, truncate);
         printf("  plan        %10.3f ms  (%u slots, %zu steps, %llu pairs, %llu scaled)\n",
                1e3 * plan_s, p->nslots, p->steps.len, (unsigned long long)p->pairs_total,
                (unsigned long long)p->scaled_total);
-        printf("  eval        %10.3f ms\n  eval+grad   %10.3f ms\n", 1e3 * eval_s, 1e3 * grad_s);
+        printf("  eval        %10.3f ms\n  eval+grad   %10.3f ms  (pauli_run, the plan through the kernels)\n",
+               1e3 * eval_s, 1e3 * grad_s);
+        printf("  native      %10.3f ms compile (plan, emit, -O2, link), %.3f ms eval, %.3f ms eval+grad\n",
+               1e3 * compile_s, 1e3 * native.eval_s, 1e3 * native.grad_s);
         printf("  interpreted %10.3f ms  (peak %zu strings)  %.1fx the compiled eval\n",
                1e3 * interp_s, peak, interp_s / eval_s);
         printf("  value %.15g, interpreted %.15g, |diff| %.2g%s\n", value, ivalue, diff,
