@@ -584,3 +584,26 @@ Test(lie_symmetry, symmetry_breaking_coefficients_shrink_the_group)
     compare_paths(n, gens, 2, gens, 2, probes, inside, np, "XX+YY+2ZZ", NULL);
     arena_free(&a);
 }
+
+/* More than 64 qubits (two words: the permutations take their general path): the ring's
+ * ΣZZ and ΣX close to 3n − 1 (physics.md, D'Alessandro–Isik), with the dihedral group of
+ * the ring times the two Cliffords X → X, Z → ±Z; the same span without the reduction. */
+Test(lie_symmetry, rings_beyond_one_word)
+{
+    for (uint32_t n = 63; n <= 70; n += 7) {
+        Arena a;
+        arena_init(&a);
+        PauliSum *gens[2] = {chain_sum(&a, n, "ZZ", 0, n, 1), chain_sum(&a, n, "X", 0, n, 1)};
+        LieSpace *g = lie_close(n, gens, 2, gens, 2, 1u << 20);
+        cr_assert_eq(g->dim, 3 * n - 1, "n = %u: dim %u", n, g->dim);
+        cr_assert_eq(g->symmetry, 2 * 2 * n, "n = %u: order %u", n, g->symmetry);
+        lie_space_free(g);
+        PauliSum *probes[16];
+        bool inside[16];
+        size_t np = make_probes(&a, gens, 2, gens, 2, probes, inside);
+        probes[np] = chain_sum(&a, n, "ZZ", 0, n - 1, 1), inside[np++] = false; /* open chain */
+        probes[np] = chain_sum(&a, n, "YY", 0, n, 1), inside[np++] = false;
+        compare_paths(n, gens, 2, gens, 2, probes, inside, np, "ring", NULL);
+        arena_free(&a);
+    }
+}
