@@ -24,12 +24,10 @@
  * element is exactly the raw bracket the unreduced closure would store; at the end it is
  * written out over the strings (its orbits expanded), so the LieSpace's basis is the same.
  *
- * Elimination. One row echelon form per prime over the columns, a row's pivot its first
- * column in a fixed order (value 1), every other column later. The order puts heavier
- * strings first (about a third less work than creation order on Heisenberg chains: a
- * pivot on a rare string is rarely hit). A vector is reduced in a dense scratch with a bitset
- * of its nonzero columns, visited in that order (fill-in only lands later); the first
- * nonzero column without a pivot makes it independent and its remainder the new row.
+ * Elimination (lie_echelon.c). One row echelon form per prime over the columns, a row's
+ * pivot its first column in a fixed order (value 1), every other column later. The order
+ * puts heavier strings first (about a third less work than creation order on Heisenberg
+ * chains: a pivot on a rare string is rarely hit).
  *
  * The two primes. Reduction mod p is a ring map, so rank mod p never exceeds the true rank:
  * "independent mod p" is certain, "dependent mod p" can be wrong for an unlucky p. The first
@@ -314,7 +312,7 @@ static bool lie_offer(LieSum *c, const SparseVec *v, uint32_t max_dim, size_t *e
     independent[0] = e->usable[0] && lie_reduce(e, 0, v->col, v->mod, v->len, w, &w->row[0]);
     if (e->usable[1] && (independent[0] || !e->usable[0])) {
         independent[1] = lie_reduce(e, 1, v->col, v->mod2, v->len, w, &w->row[1]);
-    } else {
+    } else { /* rejected by the first prime: the second checks it at the end */
         lie_guard_add(c, v);
     }
     if (w->ops > w->max_ops) { /* the work budget: an honest "at least dim" */
