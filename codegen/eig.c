@@ -23,10 +23,17 @@
  *      relative test of tqli would never fire).
  *
  * Then V = Q D Z, the reflectors applied to blocks of eigenvectors at a time so that the
- * vectors stay in cache while the reflectors stream. The matrix is kept as separate real
- * and imaginary arrays and every inner loop is an axpy or a rotation (no reductions), so
- * the compiler can vectorise them. Eigenvectors are stored as rows internally and
- * transposed on output.
+ * vectors stay in cache while the reflectors stream.
+ *
+ * The dla method's matrices are all H = iA with A real antisymmetric, and that case has a
+ * path of its own, about three times faster: real reflectors (P(iA)P = i·PAP), half the
+ * matrix kept (PAP stays antisymmetric), and instead of QL on the size-m tridiagonal an
+ * SVD of the size-m/2 bidiagonal it hides (eig_antisymmetric_tridiagonal), whose singular
+ * vectors give the eigenvectors of +σ, those of −σ being their conjugates. Measured on
+ * this project's two-core machine (CPU time, under load from other jobs): m = 200 in
+ * 0.02 s, 724 in 0.6 s, 1500 in 6 s; a general complex matrix takes about three times as
+ * long. Rotations are logged and applied in column blocks; eigenvectors are stored as rows
+ * internally and transposed on output.
  */
 #include "codegen.h"
 
@@ -176,37 +183,63 @@ static void eig_tridiagonalise_antisymmetric(double *a, uint32_t m, double *sub,
 
 /* ---- stage 3: implicit QL on a real symmetric tridiagonal ------------------------------ */
 
-/* One plane rotation of rows i and i+1 of zt, logged: applying each at once would stream
- * all of zt through the cache once per QL sweep; applied in batches, column block by
- * column block, a block of zt stays in cache for the whole batch. */
+/* Plane rotations of the rows of a matrix z (width columns), logged: applying each at once
+ * would stream all of z through the cache once per QR sweep; applied in batches, column
+ * block by column block, a block of z stays in cache for the whole batch. A rotation (a, b,
+ * c, s) is z_a ← c·z_a + s·z_b, z_b ← c·z_b − s·z_a. */
 typedef struct EigRotation {
-    uint32_t i;
+    uint32_t a, b;
     double c, s;
 } EigRotation;
 
 typedef struct EigRotations {
     EigRotation *log;
     size_t len, cap;
+    double *z;
+    uint32_t width;
 } EigRotations;
 
 enum { EIG_COLUMN_BLOCK = 64 };
 
-static void eig_rotations_flush(EigRotations *r, double *zt, uint32_t m)
+static void eig_rotations_init(EigRotations *r, double *z, uint32_t rows, uint32_t width)
 {
+    r->cap = 16 * (size_t)rows + 16;
+    r->log = eig_alloc(r->cap, sizeof *r->log);
+    r->len = 0;
+    r->z = z;
+    r->width = width;
+}
+
+static void eig_rotations_flush(EigRotations *r)
+{
+    uint32_t m = r->width;
     for (uint32_t k0 = 0; k0 < m; k0 += EIG_COLUMN_BLOCK) {
         uint32_t k1 = m - k0 < EIG_COLUMN_BLOCK ? m : k0 + EIG_COLUMN_BLOCK;
         for (size_t t = 0; t < r->len; t++) {
             const EigRotation *g = &r->log[t];
-            double *z0 = zt + (size_t)g->i * m, *z1 = z0 + m;
+            double *za = r->z + (size_t)g->a * m, *zb = r->z + (size_t)g->b * m;
             double c = g->c, s = g->s;
             for (uint32_t k = k0; k < k1; k++) {
-                double x = z1[k];
-                z1[k] = s * z0[k] + c * x;
-                z0[k] = c * z0[k] - s * x;
+                double x = za[k];
+                za[k] = c * x + s * zb[k];
+                zb[k] = c * zb[k] - s * x;
             }
         }
     }
     r->len = 0;
+}
+
+static void eig_rotate(EigRotations *r, uint32_t a, uint32_t b, double c, double s)
+{
+    if (r->len == r->cap)
+        eig_rotations_flush(r);
+    r->log[r->len++] = (EigRotation){a, b, c, s};
+}
+
+static void eig_rotations_free(EigRotations *r)
+{
+    eig_rotations_flush(r);
+    free(r->log);
 }
 
 /*
@@ -219,8 +252,8 @@ static void eig_tridiagonal_ql(double *d, double *e, uint32_t m, double *zt)
     for (uint32_t i = 0; i < m; i++)
         norm = fmax(norm, fabs(d[i]) + fabs(e[i]) + (i ? fabs(e[i - 1]) : 0));
     double tol = DBL_EPSILON * norm;
-    EigRotations rot = {.cap = 16 * (size_t)m + 16};
-    rot.log = eig_alloc(rot.cap, sizeof *rot.log);
+    EigRotations rot;
+    eig_rotations_init(&rot, zt, m, m);
     for (uint32_t l = 0; l < m; l++) {
         for (int iter = 0; iter < EIG_MAX_ITERATIONS; iter++) {
             uint32_t n = l;
@@ -228,8 +261,6 @@ static void eig_tridiagonal_ql(double *d, double *e, uint32_t m, double *zt)
                 n++;
             if (n == l)
                 break;
-            if (rot.len + n - l > rot.cap)
-                eig_rotations_flush(&rot, zt, m);
             /* Wilkinson shift from the leading 2 × 2 block, then chase the bulge up from n */
             double g = (d[l + 1] - d[l]) / (2 * e[l]);
             double r = hypot(g, 1.0);
@@ -253,7 +284,7 @@ static void eig_tridiagonal_ql(double *d, double *e, uint32_t m, double *zt)
                 p = s * r;
                 d[i + 1] = g + p;
                 g = c * r - b;
-                rot.log[rot.len++] = (EigRotation){i, c, s};
+                eig_rotate(&rot, i + 1, i, c, s);
             }
             if (underflow)
                 continue;
@@ -262,8 +293,166 @@ static void eig_tridiagonal_ql(double *d, double *e, uint32_t m, double *zt)
             e[n] = 0;
         }
     }
-    eig_rotations_flush(&rot, zt, m);
-    free(rot.log);
+    eig_rotations_free(&rot);
+}
+
+/* ---- the real antisymmetric case: a bidiagonal SVD of half the size -------------------- */
+
+/*
+ * The SVD of the k × k upper bidiagonal B (diagonal w, rv[j] the coupling of j−1 and j,
+ * rv[0] = 0) by implicit shifted QR (Golub–Kahan–Reinsch, after EISPACK's svd and Numerical
+ * Recipes' svdcmp): on return w ≥ 0 and B = L diag(w) Rᵀ, the rotations of L applied to
+ * the rows of left->z and those of R to the rows of right->z. A negligible diagonal entry
+ * is chased out first (the superdiagonal next to it cancelled by rotations from the left),
+ * so no shift divides by it; "negligible" is below ε·‖B‖, an absolute test again.
+ */
+static void eig_bidiagonal_svd(double *w, double *rv, uint32_t k, EigRotations *left,
+                               EigRotations *right)
+{
+    double norm = 0;
+    for (uint32_t j = 0; j < k; j++)
+        norm = fmax(norm, fabs(w[j]) + fabs(rv[j]));
+    double tol = DBL_EPSILON * norm;
+    uint8_t *flip = eig_alloc(k, sizeof *flip);
+    for (uint32_t kk = k; kk-- > 0;) {
+        for (int its = 0; its < 2 * EIG_MAX_ITERATIONS; its++) {
+            bool cancel = true;
+            uint32_t l = kk;
+            for (;; l--) { /* the unreduced block [l, kk] */
+                if (l == 0 || fabs(rv[l]) <= tol) {
+                    cancel = false;
+                    break;
+                }
+                if (fabs(w[l - 1]) <= tol)
+                    break;
+            }
+            if (cancel) { /* w[l−1] ≈ 0: rotate row l−1 against rows l … kk */
+                double c = 0, s = 1;
+                for (uint32_t i = l; i <= kk; i++) {
+                    double f = s * rv[i];
+                    rv[i] = c * rv[i];
+                    if (fabs(f) <= tol)
+                        break;
+                    double g = w[i], h = hypot(f, g);
+                    w[i] = h;
+                    c = g / h;
+                    s = -f / h;
+                    eig_rotate(left, l - 1, i, c, s);
+                }
+            }
+            double z = w[kk];
+            if (l == kk) { /* converged: w[kk] ≥ 0 */
+                if (z < 0) {
+                    w[kk] = -z;
+                    flip[kk] = 1; /* row kk of right is not rotated again */
+                }
+                break;
+            }
+            /* shift from the trailing 2 × 2 block, then one QR sweep over [l, kk] */
+            double x = w[l], y = w[kk - 1], g = rv[kk - 1], h = rv[kk];
+            double f = ((y - z) * (y + z) + (g - h) * (g + h)) / (2 * h * y);
+            g = hypot(f, 1.0);
+            f = ((x - z) * (x + z) + h * ((y / (f + copysign(g, f))) - h)) / x;
+            double c = 1, s = 1;
+            for (uint32_t j = l; j < kk; j++) {
+                uint32_t i = j + 1;
+                g = rv[i];
+                y = w[i];
+                h = s * g;
+                g = c * g;
+                z = hypot(f, h);
+                rv[j] = z;
+                c = f / z;
+                s = h / z;
+                f = x * c + g * s;
+                g = g * c - x * s;
+                h = y * s;
+                y *= c;
+                eig_rotate(right, j, i, c, s);
+                z = hypot(f, h);
+                w[j] = z;
+                if (z != 0) {
+                    c = f / z;
+                    s = h / z;
+                }
+                f = c * g + s * y;
+                x = c * y - s * g;
+                eig_rotate(left, j, i, c, s);
+            }
+            rv[l] = 0;
+            rv[kk] = f;
+            w[kk] = x;
+        }
+    }
+    eig_rotations_flush(right);
+    for (uint32_t j = 0; j < k; j++)
+        if (flip[j])
+            for (uint32_t t = 0; t < right->width; t++)
+                right->z[(size_t)j * right->width + t] *= -1;
+    free(flip);
+}
+
+/*
+ * The eigenpairs of H = iA from T = QᵀAQ, T antisymmetric tridiagonal with T[p+1][p] =
+ * sub[p]. T couples even indices only to odd ones: with C = T[even][odd] (C[i][i] =
+ * −sub[2i], C[i][i−1] = sub[2i−1]), for each singular triple C v = σu, Cᵀu = σv,
+ *     T (u, ∓i v) = ∓iσ (u, ∓i v),   so   H·Q(u, −iv)/√2 = +σ·Q(u, −iv)/√2
+ * and its complex conjugate has −σ; for odd m, Cᵀ's null vector u0 gives Q(u0, 0) with 0.
+ * Cᵀ is upper bidiagonal (k × ⌈m/2⌉, k = ⌊m/2⌋; for odd m its extra column is rotated
+ * away first), so this is an SVD of size m/2 — a quarter of the QL work of the size-m
+ * tridiagonal — and only m real vectors go through the reflectors, not 2m. Writes
+ * lambda[t] and rows (yr[t], yi[t]) in T's coordinates, t < m: +σ_j at t = j, −σ_j at
+ * t = k + j, 0 at t = 2k.
+ */
+static void eig_antisymmetric_tridiagonal(const double *sub, uint32_t m, double *lambda, double *y)
+{
+    uint32_t k = m / 2, ne = m - k;
+    double *w = eig_alloc(2 * (size_t)ne, sizeof *w), *rv = w + ne;
+    for (uint32_t j = 0; j < k; j++) {
+        w[j] = -sub[2 * j];
+        rv[j] = j ? sub[2 * j - 1] : 0;
+    }
+    double *left = eig_alloc((size_t)k * k + 1, sizeof *left);    /* odd-index vectors */
+    double *right = eig_alloc((size_t)ne * ne, sizeof *right);    /* even-index vectors */
+    for (uint32_t j = 0; j < k; j++)
+        left[(size_t)j * k + j] = 1;
+    for (uint32_t j = 0; j < ne; j++)
+        right[(size_t)j * ne + j] = 1;
+    EigRotations lr, rr;
+    eig_rotations_init(&lr, left, k, k);
+    eig_rotations_init(&rr, right, ne, ne);
+    if (ne > k && k > 0) { /* rotate column k (entry sub[2k−1] in row k−1) into the others */
+        double b = sub[2 * k - 1];
+        for (uint32_t j = k; j-- > 0 && b != 0;) {
+            double r = hypot(w[j], b), c = w[j] / r, s = b / r;
+            w[j] = r;
+            b = -s * rv[j]; /* rv[0] = 0 ends it */
+            rv[j] *= c;
+            eig_rotate(&rr, j, k, c, s);
+        }
+    }
+    eig_bidiagonal_svd(w, rv, k, &lr, &rr);
+    eig_rotations_free(&lr);
+    eig_rotations_free(&rr);
+    /* y rows: Re then Im parts in T's coordinates (scaled by 1/√2 at the end) */
+    memset(y, 0, (size_t)m * m * sizeof *y);
+    for (uint32_t j = 0; j < k; j++) {
+        double *re = y + (size_t)j * m, *im = y + (size_t)(k + j) * m;
+        for (uint32_t p = 0; p < ne; p++)
+            re[2 * p] = right[(size_t)j * ne + p];
+        for (uint32_t p = 0; p < k; p++)
+            im[2 * p + 1] = -left[(size_t)j * k + p];
+        lambda[j] = w[j];
+        lambda[k + j] = -w[j];
+    }
+    if (ne > k) {
+        for (uint32_t p = 0; p < ne; p++)
+            y[(size_t)(2 * k) * m + 2 * p] = right[(size_t)k * ne + p];
+        lambda[2 * k] = 0;
+    }
+    free(left);
+    free(right);
+    free(w);
 }
 
 /* ---- back-transformation -------------------------------------------------------------- */
@@ -358,16 +547,31 @@ static void eig_dense(double *ar, double *ai, uint32_t m, double *lambda, double
     bool imaginary = true;
     for (size_t k = 0; k < (size_t)m * m && imaginary; k++)
         imaginary = ar[k] == 0;
-    double *d = lambda;
     double *er = eig_alloc(6 * (size_t)m, sizeof *er);
     double *ei = er + m, *beta = ei + m, *e = beta + m, *pr = e + m, *pi = pr + m;
-    if (imaginary) { /* T = i·PAP: diagonal 0, T[k+1][k] = i·sub[k] */
+    if (imaginary) {
+        /* T = PAP, the rows of y (in vr) its vectors' real and imaginary parts, then Q·y */
         eig_tridiagonalise_antisymmetric(ai, m, ei, beta, pr);
-        for (uint32_t k = 0; k < m; k++)
-            d[k] = er[k] = 0;
-    } else {
-        eig_tridiagonalise(ar, ai, m, d, er, ei, beta, pr, pi);
+        eig_antisymmetric_tridiagonal(ei, m, lambda, vr);
+        eig_reflect_real(ai, beta, m, vr, m);
+        uint32_t k = m / 2;
+        for (uint32_t j = 0; j < k; j++) { /* +σ: (re + i·im)/√2; −σ: its conjugate */
+            double *re = vr + (size_t)j * m, *im = vr + (size_t)(k + j) * m;
+            double *ip = vi + (size_t)j * m, *in = vi + (size_t)(k + j) * m;
+            for (uint32_t p = 0; p < m; p++) {
+                double x = re[p] * ANS_SQRT1_2, z = im[p] * ANS_SQRT1_2;
+                re[p] = im[p] = x;
+                ip[p] = z;
+                in[p] = -z;
+            }
+        }
+        if (m % 2)
+            memset(vi + (size_t)(2 * k) * m, 0, m * sizeof *vi);
+        free(er);
+        return;
     }
+    double *d = lambda;
+    eig_tridiagonalise(ar, ai, m, d, er, ei, beta, pr, pi);
 
     /* stage 2: T = D S D†, D = diag(δ), δ_0 = 1, δ_{k+1} = δ_k · t_k/|t_k| */
     double *dr = pr, *di = pi;
@@ -382,7 +586,7 @@ static void eig_dense(double *ar, double *ai, uint32_t m, double *lambda, double
     }
     e[m - 1] = 0;
 
-    /* stage 3 in vr (as zt), then each eigenvector y = D z */
+    /* stage 3 in vr (as zt), then each eigenvector y = D z, then V = Q y */
     memset(vr, 0, (size_t)m * m * sizeof *vr);
     for (uint32_t i = 0; i < m; i++)
         vr[(size_t)i * m + i] = 1;
@@ -395,12 +599,7 @@ static void eig_dense(double *ar, double *ai, uint32_t m, double *lambda, double
             yi[i] = di[i] * z;
         }
     }
-    /* V = Q D Z, Q = P_0 ⋯ P_{m−3}: real reflectors act on the real and imaginary parts
-     * alike (the 2m real rows of v) */
-    if (imaginary)
-        eig_reflect_real(ai, beta, m, vr, 2 * m);
-    else
-        eig_reflect_complex(ar, ai, beta, m, vr, vi, m);
+    eig_reflect_complex(ar, ai, beta, m, vr, vi, m);
     free(er);
 }
 

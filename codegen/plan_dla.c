@@ -210,20 +210,105 @@ static bool dla_string_matrices(Arena *a, DlaBasis *b, const DlaAction *act, con
  * residual); the entries for q's found later follow from antisymmetry, and each pair
  * computed both ways is a check. Exactly dim directions must be found, and nothing may
  * lie outside the module's strings.
+ *
+ * The q's are dense over the strings (dim × strings doubles, more than any cache), so the
+ * candidates are taken in blocks (every generator on a few q_i at once, as many as fit
+ * DLA_BLOCK doubles): the Gram–Schmidt passes against the q's known when the block starts
+ * stream them once for the whole block, and only the q's the block itself adds are done
+ * candidate by candidate.
  */
+#define DLA_BLOCK (1u << 17)
+
+typedef struct DlaClosure {
+    DlaBasis *b;
+    const DlaAction *act;
+    const double *gnorm;
+    uint32_t d, n, total, count;
+    double *ct;      /* the block's candidates, transposed: n × ncand */
+    double *outside; /* scratch over the ids beyond the module's strings */
+    double *h;       /* base × ncand projections */
+    double *acc, *c; /* ncand; one candidate (n) */
+    double worst_outside;
+} DlaClosure;
+
+/* Column j of ct = D_G q_i (the part on the module's strings); the rest only measured. */
+static void dla_candidate(DlaClosure *cl, uint32_t i, uint32_t g, uint32_t j, uint32_t ncand)
+{
+    const double *qi = cl->b->q + (size_t)i * cl->n;
+    const DlaAction *m = &cl->act[g];
+    uint32_t n = cl->n;
+    double out = 0;
+    for (uint32_t p = 0; p < n; p++)
+        cl->ct[(size_t)p * ncand + j] = 0;
+    for (uint32_t p = 0; p < n; p++)
+        if (qi[p] != 0)
+            for (uint32_t e = m->start[p]; e < m->start[p + 1]; e++) {
+                uint32_t to = m->to[e];
+                double v = m->coef[e] * qi[p];
+                if (to < n)
+                    cl->ct[(size_t)to * ncand + j] += v;
+                else
+                    cl->outside[to - n] += v;
+            }
+    for (uint32_t p = 0; p < n; p++)
+        if (qi[p] != 0)
+            for (uint32_t e = m->start[p]; e < m->start[p + 1]; e++)
+                if (m->to[e] >= n) { /* read once, then clear */
+                    double *o = &cl->outside[m->to[e] - n];
+                    out += *o * *o;
+                    *o = 0;
+                }
+    cl->worst_outside = fmax(cl->worst_outside, sqrt(out) / cl->gnorm[g]);
+}
+
+/* h (base × ncand) += the projections of the block on q_0 … q_{base−1}, removed from ct;
+ * twice. */
+static void dla_block_orthogonalise(DlaClosure *cl, uint32_t base, uint32_t ncand)
+{
+    uint32_t n = cl->n;
+    memset(cl->h, 0, (size_t)base * ncand * sizeof *cl->h);
+    for (int pass = 0; pass < 2; pass++) {
+        double *step = cl->h + (size_t)base * ncand; /* base × ncand more, after h */
+        for (uint32_t k = 0; k < base; k++) {
+            const double *qk = cl->b->q + (size_t)k * n;
+            double *acc = step + (size_t)k * ncand;
+            memset(acc, 0, ncand * sizeof *acc);
+            for (uint32_t p = 0; p < n; p++) {
+                double x = qk[p];
+                const double *row = cl->ct + (size_t)p * ncand;
+                if (x != 0)
+                    for (uint32_t j = 0; j < ncand; j++)
+                        acc[j] += x * row[j];
+            }
+        }
+        for (uint32_t k = 0; k < base; k++) {
+            const double *qk = cl->b->q + (size_t)k * n, *sk = step + (size_t)k * ncand;
+            double *hk = cl->h + (size_t)k * ncand;
+            for (uint32_t j = 0; j < ncand; j++)
+                hk[j] += sk[j];
+            for (uint32_t p = 0; p < n; p++) {
+                double x = qk[p];
+                double *row = cl->ct + (size_t)p * ncand;
+                if (x != 0)
+                    for (uint32_t j = 0; j < ncand; j++)
+                        row[j] -= x * sk[j];
+            }
+        }
+    }
+}
+
 static bool dla_closure(Arena *a, DlaBasis *b, const DlaAction *act, const double *gnorm,
                         const PauliSum *seed, double *init, const char **why)
 {
-    uint32_t d = b->dim, n = b->nstrings, total = b->strings.len;
+    uint32_t d = b->dim, n = b->nstrings, m = b->ngens;
+    DlaClosure cl = {.b = b, .act = act, .gnorm = gnorm, .d = d, .n = n,
+                     .total = b->strings.len};
     double *q = b->q = dla_alloc((size_t)d * n, sizeof *q);
-    double *c = dla_alloc(total, sizeof *c), *h = dla_alloc(2 * (size_t)d, sizeof *h);
-    double *step = h + d;
     double norm = 0;
     for (uint32_t t = 0; t < seed->len; t++) {
         int64_t id = stringset_find(&b->strings, psum_string(seed, t));
         if (id < 0 || id >= n) {
             *why = "internal error: the observable is not in its module";
-            free(c), free(h);
             return false;
         }
         q[id] = seed->coef[t].value;
@@ -233,81 +318,82 @@ static bool dla_closure(Arena *a, DlaBasis *b, const DlaAction *act, const doubl
     for (uint32_t p = 0; p < n; p++)
         q[p] /= norm;
     init[0] = norm;
-    for (uint32_t g = 0; g < b->ngens; g++) {
+    for (uint32_t g = 0; g < m; g++) {
         b->a[g] = dla_alloc((size_t)d * d, sizeof *b->a[g]);
         for (size_t k = 0; k < (size_t)d * d; k++)
             b->a[g][k] = NAN;
     }
-    uint32_t count = 1;
-    double outside = 0;
+    uint32_t per_block = DLA_BLOCK / n / (m ? m : 1); /* q_i's per block */
+    per_block = per_block ? per_block : 1;
+    uint32_t max_cand = per_block * m;
+    cl.ct = dla_alloc((size_t)n * max_cand, sizeof *cl.ct);
+    cl.outside = dla_alloc(cl.total - n + 1, sizeof *cl.outside);
+    cl.h = dla_alloc(2 * (size_t)d * max_cand, sizeof *cl.h);
+    cl.c = dla_alloc(n, sizeof *cl.c);
+    cl.count = 1;
     bool ok = true;
-    for (uint32_t i = 0; ok && i < count; i++)
-        for (uint32_t g = 0; ok && g < b->ngens; g++) {
-            const double *qi = q + (size_t)i * n;
-            memset(c, 0, total * sizeof *c);
+    for (uint32_t i0 = 0; ok && i0 < cl.count;) {
+        uint32_t i1 = cl.count - i0 < per_block ? cl.count : i0 + per_block;
+        uint32_t ncand = (i1 - i0) * m, base = cl.count;
+        for (uint32_t i = i0; i < i1; i++)
+            for (uint32_t g = 0; g < m; g++)
+                dla_candidate(&cl, i, g, (i - i0) * m + g, ncand);
+        dla_block_orthogonalise(&cl, base, ncand);
+        for (uint32_t j = 0; ok && j < ncand; j++) {
+            uint32_t i = i0 + j / m, g = j % m;
+            double *am = b->a[g], *c = cl.c;
+            for (uint32_t k = 0; k < base; k++)
+                am[(size_t)k * d + i] = cl.h[(size_t)k * ncand + j];
             for (uint32_t p = 0; p < n; p++)
-                if (qi[p] != 0)
-                    for (uint32_t e = act[g].start[p]; e < act[g].start[p + 1]; e++)
-                        c[act[g].to[e]] += act[g].coef[e] * qi[p];
-            double out = 0;
-            for (uint32_t p = n; p < total; p++)
-                out += c[p] * c[p];
-            outside = fmax(outside, sqrt(out) / gnorm[g]);
-            memset(h, 0, count * sizeof *h);
-            for (int pass = 0; pass < 2; pass++) {
-                for (uint32_t k = 0; k < count; k++) {
+                c[p] = cl.ct[(size_t)p * ncand + j];
+            /* the q's this block added, one by one, twice */
+            for (uint32_t k = base; k < cl.count; k++)
+                am[(size_t)k * d + i] = 0;
+            for (int pass = 0; pass < 2; pass++)
+                for (uint32_t k = base; k < cl.count; k++) {
                     const double *qk = q + (size_t)k * n;
-                    double s0 = 0, s1 = 0;
-                    uint32_t p = 0;
-                    for (; p + 1 < n; p += 2) {
-                        s0 += qk[p] * c[p];
-                        s1 += qk[p + 1] * c[p + 1];
-                    }
-                    if (p < n)
-                        s0 += qk[p] * c[p];
-                    step[k] = s0 + s1;
-                    h[k] += step[k];
-                }
-                for (uint32_t k = 0; k < count; k++) {
-                    const double *qk = q + (size_t)k * n;
+                    double s = 0;
                     for (uint32_t p = 0; p < n; p++)
-                        c[p] -= step[k] * qk[p];
+                        s += qk[p] * c[p];
+                    for (uint32_t p = 0; p < n; p++)
+                        c[p] -= s * qk[p];
+                    am[(size_t)k * d + i] += s;
                 }
-            }
             double r = 0;
             for (uint32_t p = 0; p < n; p++)
                 r += c[p] * c[p];
             r = sqrt(r);
-            double *am = b->a[g];
-            for (uint32_t k = 0; k < count; k++)
-                am[(size_t)k * d + i] = h[k];
             if (r <= DLA_ACCEPT * gnorm[g])
                 continue;
-            if (count == d) {
+            if (cl.count == d) {
                 *why = arena_printf(a, "internal error: the module has more than the %u "
                                        "dimensions the closure found", d);
                 ok = false;
                 break;
             }
-            double *qn = q + (size_t)count * n;
+            double *qn = q + (size_t)cl.count * n;
             for (uint32_t p = 0; p < n; p++)
                 qn[p] = c[p] / r;
-            am[(size_t)count * d + i] = r;
-            count++;
+            am[(size_t)cl.count * d + i] = r;
+            cl.count++;
         }
-    free(c);
-    free(h);
-    if (ok && count < d) {
+        i0 = i1;
+    }
+    free(cl.ct);
+    free(cl.outside);
+    free(cl.h);
+    free(cl.c);
+    if (ok && cl.count < d) {
         *why = arena_printf(a, "the module's basis cannot be told from rounding in double "
-                               "precision (%u of %u directions found)", count, d);
+                               "precision (%u of %u directions found)", cl.count, d);
         ok = false;
     }
-    if (ok && outside > DLA_TOLERANCE) {
+    if (ok && cl.worst_outside > DLA_TOLERANCE) {
         *why = arena_printf(a, "internal error: the generators lead out of the observable's "
-                               "module (residual %g)", outside);
+                               "module (residual %g)", cl.worst_outside);
         ok = false;
     }
-    for (uint32_t g = 0; ok && g < b->ngens; g++)
+    for (uint32_t g = 0; ok && g < m; g++)
         if (dla_antisymmetrise(b->a[g], d) > DLA_TOLERANCE * gnorm[g]) {
             *why = arena_printf(a, "internal error: generator %u is not antisymmetric on the "
                                    "module", g);

@@ -305,6 +305,57 @@ Test(eig, imaginary_tridiagonal_with_zero_diagonal)
     }
 }
 
+Test(eig, imaginary_ring_with_a_symmetric_spectrum)
+{
+    /* i(P − Pᵀ) for the cyclic shift P: eigenvalues −2 sin(2πk/m), mostly in pairs, and a
+     * tridiagonal form that splits (the ring's reflection symmetry) */
+    for (uint32_t m = 3; m <= 14; m++) {
+        double *h = calloc(2 * (size_t)m * m, sizeof *h);
+        double *expected = malloc(m * sizeof *expected);
+        for (uint32_t i = 0; i < m; i++) {
+            put(h, m, i, (i + 1) % m, I);
+            put(h, m, (i + 1) % m, i, -I);
+            expected[i] = -2 * sin(2 * ANS_PI * i / m);
+        }
+        double *lambda = check_decomposition(h, m, 1e-14 * m, NULL);
+        expect_spectrum(lambda, expected, m, 1e-14 * m);
+        free(expected);
+        free(lambda);
+        free(h);
+    }
+}
+
+Test(eig, imaginary_low_rank_has_a_large_null_space)
+{
+    /* A = B − Bᵀ with B of rank 2: rank(A) <= 4, so at least n − 4 zero eigenvalues */
+    uint64_t rng = 31;
+    const uint32_t sizes[] = {5, 8, 13, 30};
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        uint32_t n = sizes[t];
+        double x[2][30], y[2][30];
+        for (int r = 0; r < 2; r++)
+            for (uint32_t i = 0; i < n; i++) {
+                x[r][i] = rng_real(&rng);
+                y[r][i] = rng_real(&rng);
+            }
+        double *h = calloc(2 * (size_t)n * n, sizeof *h);
+        for (uint32_t i = 0; i < n; i++)
+            for (uint32_t j = 0; j < n; j++) {
+                double b = 0;
+                for (int r = 0; r < 2; r++)
+                    b += x[r][i] * y[r][j] - x[r][j] * y[r][i];
+                put(h, n, i, j, I * b);
+            }
+        double *lambda = check_decomposition(h, n, 1e-13 * n, NULL);
+        uint32_t zeros = 0;
+        for (uint32_t j = 0; j < n; j++)
+            zeros += fabs(lambda[j]) < 1e-12 * n;
+        cr_expect_geq(zeros, n - 4, "n = %u: %u zero eigenvalues", n, zeros);
+        free(lambda);
+        free(h);
+    }
+}
+
 Test(eig, disjoint_blocks_of_a_one_string_generator)
 {
     /* pairs (i, π(i)) coupled by ±2i, some rows left alone: eigenvalues ±2 and 0, and each
@@ -360,12 +411,20 @@ Test(eig, zero_and_scalar_matrices)
     free(h);
 }
 
-Test(eig, large_random_matrix_stays_accurate)
+Test(eig, large_matrices_stay_accurate)
 {
     uint64_t rng = 2024;
-    uint32_t n = 200;
-    double *h = random_hermitian(n, &rng);
-    double *lambda = check_decomposition(h, n, 1e-13 * 20, NULL);
-    free(lambda);
-    free(h);
+    for (uint32_t n = 199; n <= 200; n++) { /* odd and even: the real path's two shapes */
+        double *h = random_hermitian(n, &rng);
+        double *lambda = check_decomposition(h, n, 1e-13 * 20, NULL);
+        free(lambda);
+        for (uint32_t i = 0; i < n; i++) /* the imaginary part alone: iA */
+            for (uint32_t j = 0; j < n; j++)
+                h[2 * ((size_t)i * n + j)] = 0;
+        lambda = check_decomposition(h, n, 1e-13 * 20, NULL);
+        for (uint32_t j = 0; j < n; j++)
+            cr_expect(fabs(lambda[j] + lambda[n - 1 - j]) < 1e-12 * n);
+        free(lambda);
+        free(h);
+    }
 }
