@@ -1,8 +1,8 @@
 /*
  * test_variance.c — the predicted variance against Monte Carlo sampling of deep circuits.
  *
- * The reference is independent of the analysis: an exact state-vector simulator written
- * here (qubit q is bit q of the basis index), fed the elaborated circuit, run at many
+ * The reference is independent of the analysis: the exact state-vector simulator of
+ * reference.h (qubit q is bit q of the basis index), fed the elaborated circuit, run at many
  * random parameter vectors (uniform in [0, 2π)); the sample variance of <O>, with its
  * standard error from the fourth central moment, must contain the Ragone et al. prediction
  * (physics.md) within four standard errors. Deep circuits (many layers) approximate a
@@ -15,115 +15,13 @@
  */
 #include "analysis/analysis.h"
 #include "compile.h"
+#include "reference.h"
 
 #include <complex.h>
 #include <criterion/criterion.h>
 #include <math.h>
 
 enum { SV_MAX_QUBITS = 6 };
-
-typedef struct State {
-    uint32_t n;
-    double complex a[1u << SV_MAX_QUBITS];
-} State;
-
-/* The string's x and z masks (qubits < 64) and its phase: P = i^{|x∧z|} X^x Z^z. */
-static void string_masks(const uint64_t *s, uint32_t words, uint64_t *x, uint64_t *z)
-{
-    *x = s[0];
-    *z = s[words];
-}
-
-/* out = P·in for the Hermitian string P. */
-static void apply_string(const State *in, State *out, uint64_t x, uint64_t z)
-{
-    double complex phase = cpow(I, __builtin_popcountll(x & z));
-    out->n = in->n;
-    for (uint64_t b = 0; b < (1u << in->n); b++) {
-        double sign = (__builtin_popcountll(b & z) & 1) ? -1.0 : 1.0;
-        out->a[b ^ x] = phase * sign * in->a[b];
-    }
-}
-
-/* ψ ← exp(-i·angle·G) ψ. Commuting terms: the product of exp(-i·angle·c·P) = cos − i sin P
- * (P² = I); otherwise a Taylor series in small steps (exact to double rounding). */
-static void apply_gate(State *psi, const PauliSum *g, double angle)
-{
-    bool commuting = true;
-    for (uint32_t s = 0; s < g->len && commuting; s++)
-        for (uint32_t t = s + 1; t < g->len && commuting; t++)
-            commuting = pauli_commutes(psum_string(g, s), psum_string(g, t), g->words);
-    if (commuting) {
-        for (uint32_t t = 0; t < g->len; t++) {
-            uint64_t x, z;
-            string_masks(psum_string(g, t), g->words, &x, &z);
-            State p;
-            apply_string(psi, &p, x, z);
-            double a = angle * g->coef[t].value;
-            for (uint64_t b = 0; b < (1u << psi->n); b++)
-                psi->a[b] = cos(a) * psi->a[b] - I * sin(a) * p.a[b];
-        }
-        return;
-    }
-    double norm = 0;
-    for (uint32_t t = 0; t < g->len; t++)
-        norm += fabs(g->coef[t].value);
-    int steps = 1 + (int)(fabs(angle) * norm / 0.25);
-    double h = angle / steps;
-    for (int s = 0; s < steps; s++) {
-        State term = *psi, next, acc = *psi;
-        for (int k = 1; k <= 18; k++) {
-            /* term ← (-i h G) term / k */
-            State gt = {.n = psi->n};
-            for (uint32_t t = 0; t < g->len; t++) {
-                uint64_t x, z;
-                string_masks(psum_string(g, t), g->words, &x, &z);
-                apply_string(&term, &next, x, z);
-                for (uint64_t b = 0; b < (1u << psi->n); b++)
-                    gt.a[b] += g->coef[t].value * next.a[b];
-            }
-            for (uint64_t b = 0; b < (1u << psi->n); b++) {
-                term.a[b] = -I * h * gt.a[b] / k;
-                acc.a[b] += term.a[b];
-            }
-        }
-        *psi = acc;
-    }
-}
-
-static double expectation(const State *psi, const PauliSum *o)
-{
-    double complex e = 0;
-    State p;
-    for (uint32_t t = 0; t < o->len; t++) {
-        uint64_t x, z;
-        string_masks(psum_string(o, t), o->words, &x, &z);
-        apply_string(psi, &p, x, z);
-        double complex dot = 0;
-        for (uint64_t b = 0; b < (1u << psi->n); b++)
-            dot += conj(psi->a[b]) * p.a[b];
-        e += o->coef[t].value * dot;
-    }
-    return creal(e);
-}
-
-static void initial_state(State *psi, const Circuit *c)
-{
-    psi->n = c->nqubits;
-    for (uint64_t b = 0; b < (1u << c->nqubits); b++) {
-        double complex amp = 1;
-        for (uint32_t q = 0; q < c->nqubits; q++) {
-            int bit = (int)((b >> q) & 1);
-            switch (c->state[q]) {
-            case KET_0: amp *= bit ? 0 : 1; break;
-            case KET_1: amp *= bit ? 1 : 0; break;
-            case KET_PLUS: amp *= ANS_SQRT1_2; break;
-            case KET_MINUS: amp *= bit ? -ANS_SQRT1_2 : ANS_SQRT1_2; break;
-            }
-        }
-        psi->a[b] = amp;
-    }
-}
 
 static uint64_t next_random(uint64_t *s)
 {
@@ -144,15 +42,9 @@ static Estimate sample(const Circuit *c, int samples, uint64_t seed)
     for (int s = 0; s < samples; s++) {
         for (uint32_t p = 0; p < c->nparams; p++)
             theta[p] = 2 * ANS_PI * (double)(next_random(&seed) >> 11) / 9007199254740992.0;
-        State psi;
-        initial_state(&psi, c);
-        for (size_t k = 0; k < c->gates.len; k++) {
-            const Gate *g = &c->gates.data[k];
-            double angle = g->angle.offset +
-                           (g->angle.source == ANGLE_PARAM ? g->angle.coef.value * theta[g->angle.index] : 0);
-            apply_gate(&psi, g->generator, angle);
-        }
-        values[s] = expectation(&psi, c->observables.data[0].op);
+        double value[8];
+        ref_run(c, theta, NULL, NULL, value);
+        values[s] = value[0];
     }
     Estimate e = {0};
     for (int s = 0; s < samples; s++)
