@@ -231,8 +231,16 @@ const char *cg_runtime_library(void);
 /* ---- eig.c ----------------------------------------------------------------------------- */
 
 /* Eigen-decomposition of the n × n Hermitian matrix a (complex interleaved, row-major;
- * destroyed): lambda ascending, vecs (complex, columns) unitary. Cyclic Jacobi to full
- * double precision. */
+ * destroyed): lambda ascending, vecs (complex, columns) unitary, to full double precision.
+ * Householder tridiagonalisation and implicit QL, per connected component of the nonzero
+ * pattern; a purely imaginary a (iA, A real antisymmetric) through a bidiagonal SVD. */
 void cg_herm_eig(double *a, uint32_t n, double *lambda, double *vecs);
+
+/* c ← c + alpha · a · b for an m × k matrix a and a k × n matrix b, every operand with
+ * explicit row and column strides (a_ip = a[i·ars + p·acs], and likewise b and c): the
+ * dense products of eig.c and plan_dla.c, register-blocked. */
+void cg_gemm(uint32_t m, uint32_t n, uint32_t k, double alpha, const double *a, size_t ars,
+             size_t acs, const double *b, size_t brs, size_t bcs, double *c, size_t crs,
+             size_t ccs);
 
 #endif

@@ -53,6 +53,53 @@ static void *eig_alloc(size_t count, size_t size)
     return p;
 }
 
+/* ---- dense products ---------------------------------------------------------------- */
+
+/* 4 × 2 blocks of c in registers (eight sums and six operands fit x86-64's sixteen
+ * floating-point registers without spilling), the rest one entry at a time. */
+void cg_gemm(uint32_t m, uint32_t n, uint32_t k, double alpha, const double *a, size_t ars,
+             size_t acs, const double *b, size_t brs, size_t bcs, double *c, size_t crs,
+             size_t ccs)
+{
+    uint32_t m4 = m & ~3u, n2 = n & ~1u;
+    for (uint32_t i = 0; i < m4; i += 4) {
+        const double *a0 = a + i * ars, *a1 = a0 + ars, *a2 = a1 + ars, *a3 = a2 + ars;
+        for (uint32_t j = 0; j < n2; j += 2) {
+            const double *b0 = b + j * bcs, *b1 = b0 + bcs;
+            double s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+            for (uint32_t p = 0; p < k; p++) {
+                size_t ao = p * acs, bo = p * brs;
+                double x0 = a0[ao], x1 = a1[ao], x2 = a2[ao], x3 = a3[ao];
+                double y0 = b0[bo], y1 = b1[bo];
+                s00 += x0 * y0;
+                s01 += x0 * y1;
+                s10 += x1 * y0;
+                s11 += x1 * y1;
+                s20 += x2 * y0;
+                s21 += x2 * y1;
+                s30 += x3 * y0;
+                s31 += x3 * y1;
+            }
+            double *c0 = c + i * crs + j * ccs;
+            c0[0] += alpha * s00;
+            c0[ccs] += alpha * s01;
+            c0[crs] += alpha * s10;
+            c0[crs + ccs] += alpha * s11;
+            c0[2 * crs] += alpha * s20;
+            c0[2 * crs + ccs] += alpha * s21;
+            c0[3 * crs] += alpha * s30;
+            c0[3 * crs + ccs] += alpha * s31;
+        }
+    }
+    for (uint32_t i = 0; i < m; i++) /* the edges: rows from m4 on, columns from n2 on */
+        for (uint32_t j = i < m4 ? n2 : 0; j < n; j++) {
+            double s = 0;
+            for (uint32_t p = 0; p < k; p++)
+                s += a[i * ars + p * acs] * b[p * brs + j * bcs];
+            c[i * crs + j * ccs] += alpha * s;
+        }
+}
+
 /* ---- stage 1: Householder reduction --------------------------------------------------- */
 
 /*
@@ -129,54 +176,82 @@ static void eig_tridiagonalise(double *ar, double *ai, uint32_t m, double *d, do
 /* The real antisymmetric case (H = iA, the dla method's every generator): real
  * reflectors suffice, since P(iA)P = i·PAP; PAP = A + u pᵀ − p uᵀ with p = βAu (uᵀAu = 0),
  * and only the upper triangle is kept (A_ji = −A_ij), which quarters the work of the complex
- * reduction. sub[k] = (PAP)[k+1][k]; reflectors stored as in eig_tridiagonalise. */
-static void eig_tridiagonalise_antisymmetric(double *a, uint32_t m, double *sub, double *beta,
-                                             double *p)
+ * reduction. sub[k] = (PAP)[k+1][k]; reflectors stored as in eig_tridiagonalise. The
+ * update of step k and the product of step k+1 share one pass over the trailing rows (each
+ * row updated, then read for the next p at once), which halves the memory traffic. */
+
+/* Turns row k's part right of the diagonal (x_j = A[j][k] = −A[k][j]) into the reflector
+ * u in place: beta[k], sub[k]. False when x = 0 (no reflection). */
+static bool eig_reflector(double *u, uint32_t k, uint32_t m, double *beta, double *sub)
 {
+    double sigma2 = 0;
+    for (uint32_t j = k + 1; j < m; j++) {
+        u[j] = -u[j];
+        sigma2 += u[j] * u[j];
+    }
+    if (sigma2 == 0) {
+        beta[k] = sub[k] = 0;
+        return false;
+    }
+    double sigma = sqrt(sigma2), sign = u[k + 1] >= 0 ? 1 : -1;
+    beta[k] = 1 / (sigma * (sigma + fabs(u[k + 1])));
+    u[k + 1] += sign * sigma;
+    sub[k] = -sign * sigma;
+    return true;
+}
+
+/* Row j (its part right of the diagonal) += u_j·p − p_j·u when u != NULL; then, when
+ * un != NULL, its contribution to pn = β A un: pn_j += β Σ_{i>j} A_ji un_i and
+ * pn_i −= β un_j A_ji. */
+static void eig_row_pass(double *row, uint32_t j, uint32_t m, const double *u, const double *p,
+                         const double *un, double bn, double *pn)
+{
+    if (u) {
+        double uj = u[j], pj = p[j];
+        for (uint32_t i = j + 1; i < m; i++)
+            row[i] += uj * p[i] - pj * u[i];
+    }
+    if (un) {
+        double unj = bn * un[j], acc0 = 0, acc1 = 0;
+        uint32_t i = j + 1;
+        for (; i + 1 < m; i += 2) {
+            acc0 += row[i] * un[i];
+            acc1 += row[i + 1] * un[i + 1];
+            pn[i] -= unj * row[i];
+            pn[i + 1] -= unj * row[i + 1];
+        }
+        for (; i < m; i++) {
+            acc0 += row[i] * un[i];
+            pn[i] -= unj * row[i];
+        }
+        pn[j] += bn * (acc0 + acc1);
+    }
+}
+
+static void eig_tridiagonalise_antisymmetric(double *a, uint32_t m, double *sub, double *beta,
+                                             double *work)
+{
+    double *p = work, *pn = work + m; /* work holds 2m */
+    const double *u = NULL;           /* the pending update (u, p), NULL: none */
     for (uint32_t k = 0; k + 2 < m; k++) {
-        double *u = a + (size_t)k * m;
-        double sigma2 = 0;
-        for (uint32_t j = k + 1; j < m; j++) { /* x_j = A[j][k] = −A[k][j] */
-            u[j] = -u[j];
-            sigma2 += u[j] * u[j];
-        }
-        if (sigma2 == 0) {
-            beta[k] = sub[k] = 0;
-            continue;
-        }
-        double sigma = sqrt(sigma2), sign = u[k + 1] >= 0 ? 1 : -1;
-        double b = 1 / (sigma * (sigma + fabs(u[k + 1])));
-        u[k + 1] += sign * sigma;
-        beta[k] = b;
-        sub[k] = -sign * sigma;
-        uint32_t lo = k + 1;
-        for (uint32_t j = lo; j < m; j++)
-            p[j] = 0;
-        for (uint32_t j = lo; j < m; j++) { /* row j's upper part gives p_j and feeds p_i, i > j */
-            const double *row = a + (size_t)j * m;
-            double uj = b * u[j], acc0 = 0, acc1 = 0;
-            uint32_t i = j + 1;
-            for (; i + 1 < m; i += 2) {
-                acc0 += row[i] * u[i];
-                acc1 += row[i + 1] * u[i + 1];
-                p[i] -= uj * row[i];
-                p[i + 1] -= uj * row[i + 1];
-            }
-            for (; i < m; i++) {
-                acc0 += row[i] * u[i];
-                p[i] -= uj * row[i];
-            }
-            p[j] += b * (acc0 + acc1);
-        }
-        for (uint32_t i = lo; i < m; i++) {
-            double *row = a + (size_t)i * m;
-            double ui = u[i], pi = p[i];
-            for (uint32_t j = i + 1; j < m; j++)
-                row[j] += ui * p[j] - pi * u[j];
-        }
+        double *row = a + (size_t)k * m;
+        if (u) /* row k first gets the pending update, then becomes the next reflector */
+            eig_row_pass(row, k, m, u, p, NULL, 0, NULL);
+        const double *un = eig_reflector(row, k, m, beta, sub) ? row : NULL;
+        for (uint32_t j = k + 1; j < m; j++)
+            pn[j] = 0;
+        for (uint32_t j = k + 1; j < m; j++)
+            eig_row_pass(a + (size_t)j * m, j, m, u, p, un, beta[k], pn);
+        double *swap = p;
+        p = pn;
+        pn = swap;
+        u = un;
     }
     if (m >= 2) {
-        sub[m - 2] = -a[(size_t)(m - 2) * m + m - 1];
+        double *row = a + (size_t)(m - 2) * m;
+        if (u)
+            eig_row_pass(row, m - 2, m, u, p, NULL, 0, NULL);
+        sub[m - 2] = -row[m - 1];
         beta[m - 2] = 0;
     }
 }
@@ -500,38 +575,65 @@ static void eig_reflect_complex(const double *ar, const double *ai, const double
     }
 }
 
-/* The same for real reflectors (rows of a) on real row vectors y (count × m). */
-static void eig_reflect_real(const double *a, const double *beta, uint32_t m, double *y_all,
+/* The same for real reflectors (rows of a) on real row vectors y (count × m), a block of
+ * EIG_REFLECTOR_BLOCK reflectors at a time: P_k0 ⋯ P_k1−1 = I − U T Uᵀ (LAPACK's compact
+ * WY form, T upper triangular), so that each block is two matrix products,
+ * Y ← Y − ((Y U) Tᵀ) Uᵀ, instead of a dot product and an axpy per vector and reflector. */
+enum { EIG_REFLECTOR_BLOCK = 32 };
+
+static void eig_reflect_real(const double *a, const double *beta, uint32_t m, double *y,
                              uint32_t count)
 {
-    double sv[EIG_VECTOR_BLOCK];
-    for (uint32_t j0 = 0; j0 < count; j0 += EIG_VECTOR_BLOCK) {
-        uint32_t nb = count - j0 < EIG_VECTOR_BLOCK ? count - j0 : EIG_VECTOR_BLOCK;
-        for (uint32_t k = m >= 3 ? m - 2 : 0; k-- > 0;) {
-            if (beta[k] == 0)
-                continue;
-            const double *u = a + (size_t)k * m;
-            for (uint32_t t = 0; t < nb; t++) {
-                const double *y = y_all + (size_t)(j0 + t) * m;
-                double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-                uint32_t i = k + 1;
-                for (; i + 3 < m; i += 4) {
-                    a0 += u[i] * y[i];
-                    a1 += u[i + 1] * y[i + 1];
-                    a2 += u[i + 2] * y[i + 2];
-                    a3 += u[i + 3] * y[i + 3];
-                }
-                for (; i < m; i++)
-                    a0 += u[i] * y[i];
-                sv[t] = beta[k] * ((a0 + a1) + (a2 + a3));
-            }
-            for (uint32_t t = 0; t < nb; t++) {
-                double *y = y_all + (size_t)(j0 + t) * m, c = sv[t];
-                for (uint32_t i = k + 1; i < m; i++)
-                    y[i] -= c * u[i];
-            }
+    if (m < 3 || count == 0)
+        return;
+    uint32_t nref = m - 2, nb = EIG_REFLECTOR_BLOCK;
+    double *ut = eig_alloc((size_t)nb * m, sizeof *ut), *t = eig_alloc((size_t)nb * nb, sizeof *t);
+    double *w = eig_alloc(2 * (size_t)count * nb, sizeof *w), *w2 = w + (size_t)count * nb;
+    double v[EIG_REFLECTOR_BLOCK];
+    for (uint32_t k0 = (nref - 1) / nb * nb;; k0 -= nb) { /* the last block first */
+        uint32_t k1 = nref - k0 < nb ? nref : k0 + nb, nbk = k1 - k0, len = m - k0 - 1;
+        for (uint32_t j = 0; j < nbk; j++) { /* U's columns over indices k0+1 …, as rows */
+            uint32_t kk = k0 + j;
+            double *row = ut + (size_t)j * len;
+            for (uint32_t i = 0; i < len; i++)
+                row[i] = k0 + 1 + i > kk && beta[kk] != 0 ? a[(size_t)kk * m + k0 + 1 + i] : 0;
         }
+        for (uint32_t i = 0; i < nbk; i++) { /* T, column by column (dlarft, forward) */
+            double tau = beta[k0 + i];
+            const double *ui = ut + (size_t)i * len;
+            for (uint32_t j = 0; j < i; j++) {
+                const double *uj = ut + (size_t)j * len;
+                double s = 0;
+                for (uint32_t p = 0; p < len; p++)
+                    s += uj[p] * ui[p];
+                v[j] = -tau * s;
+            }
+            for (uint32_t r = 0; r < i; r++) {
+                double s = 0;
+                for (uint32_t j = r; j < i; j++)
+                    s += t[(size_t)r * nb + j] * v[j];
+                t[(size_t)r * nb + i] = s;
+            }
+            t[(size_t)i * nb + i] = tau;
+            for (uint32_t r = i + 1; r < nbk; r++)
+                t[(size_t)r * nb + i] = 0;
+        }
+        memset(w, 0, (size_t)count * nbk * sizeof *w);
+        cg_gemm(count, nbk, len, 1, y + k0 + 1, m, 1, ut, 1, len, w, nbk, 1); /* W = Y U */
+        for (uint32_t r = 0; r < count; r++) /* W2 = W Tᵀ */
+            for (uint32_t i = 0; i < nbk; i++) {
+                double s = 0;
+                for (uint32_t j = i; j < nbk; j++)
+                    s += w[(size_t)r * nbk + j] * t[(size_t)i * nb + j];
+                w2[(size_t)r * nbk + i] = s;
+            }
+        cg_gemm(count, len, nbk, -1, w2, nbk, 1, ut, len, 1, y + k0 + 1, m, 1); /* Y −= W2 Uᵀ */
+        if (k0 == 0)
+            break;
     }
+    free(ut);
+    free(t);
+    free(w);
 }
 
 /* ---- one dense component ------------------------------------------------------------- */
@@ -547,7 +649,7 @@ static void eig_dense(double *ar, double *ai, uint32_t m, double *lambda, double
     bool imaginary = true;
     for (size_t k = 0; k < (size_t)m * m && imaginary; k++)
         imaginary = ar[k] == 0;
-    double *er = eig_alloc(6 * (size_t)m, sizeof *er);
+    double *er = eig_alloc(7 * (size_t)m, sizeof *er);
     double *ei = er + m, *beta = ei + m, *e = beta + m, *pr = e + m, *pi = pr + m;
     if (imaginary) {
         /* T = PAP, the rows of y (in vr) its vectors' real and imaginary parts, then Q·y */

@@ -90,6 +90,9 @@ static void dla_runs(Arena *a, Arena *scratch, const Circuit *c, const Frame *f,
 #define DLA_ACCEPT 1e-9
 /* Largest relative residual of the checks: antisymmetry, nothing outside the module. */
 #define DLA_TOLERANCE 1e-8
+/* The same for candidates met once every direction is known, measured as ‖c‖² − ‖h‖²
+ * (one product instead of four, and exact to about √ε). */
+#define DLA_COMPLETE_TOLERANCE 1e-6
 
 static void *dla_alloc(size_t count, size_t size)
 {
@@ -229,7 +232,31 @@ typedef struct DlaClosure {
     double *h;       /* base × ncand projections */
     double *acc, *c; /* ncand; one candidate (n) */
     double worst_outside;
+    double worst_complete; /* the largest residual once the basis was complete */
+    /* each q_k's nonzero entries (the q's are often sparse: a few strings each in u(n)
+     * modules, a quarter of them in Heisenberg ones): nz[nz_start[k] …] */
+    uint32_t *nz;
+    size_t *nz_start, nz_cap;
 } DlaClosure;
+
+/* Records the nonzero entries of q_k, the newest q. */
+static void dla_note_support(DlaClosure *cl, uint32_t k)
+{
+    const double *qk = cl->b->q + (size_t)k * cl->n;
+    size_t at = cl->nz_start[k];
+    for (uint32_t p = 0; p < cl->n; p++) {
+        if (qk[p] == 0)
+            continue;
+        if (at == cl->nz_cap) {
+            cl->nz_cap *= 2;
+            cl->nz = realloc(cl->nz, cl->nz_cap * sizeof *cl->nz);
+            if (!cl->nz)
+                abort();
+        }
+        cl->nz[at++] = p;
+    }
+    cl->nz_start[k + 1] = at;
+}
 
 /* Column j of ct = D_G q_i (the part on the module's strings); the rest only measured. */
 static void dla_candidate(DlaClosure *cl, uint32_t i, uint32_t g, uint32_t j, uint32_t ncand)
@@ -238,62 +265,88 @@ static void dla_candidate(DlaClosure *cl, uint32_t i, uint32_t g, uint32_t j, ui
     const DlaAction *m = &cl->act[g];
     uint32_t n = cl->n;
     double out = 0;
+    const uint32_t *nz = cl->nz + cl->nz_start[i];
+    size_t len = cl->nz_start[i + 1] - cl->nz_start[i];
     for (uint32_t p = 0; p < n; p++)
         cl->ct[(size_t)p * ncand + j] = 0;
-    for (uint32_t p = 0; p < n; p++)
-        if (qi[p] != 0)
-            for (uint32_t e = m->start[p]; e < m->start[p + 1]; e++) {
-                uint32_t to = m->to[e];
-                double v = m->coef[e] * qi[p];
-                if (to < n)
-                    cl->ct[(size_t)to * ncand + j] += v;
-                else
-                    cl->outside[to - n] += v;
+    for (size_t t = 0; t < len; t++)
+        for (uint32_t p = nz[t], e = m->start[p]; e < m->start[p + 1]; e++) {
+            uint32_t to = m->to[e];
+            double v = m->coef[e] * qi[p];
+            if (to < n)
+                cl->ct[(size_t)to * ncand + j] += v;
+            else
+                cl->outside[to - n] += v;
+        }
+    for (size_t t = 0; t < len; t++)
+        for (uint32_t p = nz[t], e = m->start[p]; e < m->start[p + 1]; e++)
+            if (m->to[e] >= n) { /* read once, then clear */
+                double *o = &cl->outside[m->to[e] - n];
+                out += *o * *o;
+                *o = 0;
             }
-    for (uint32_t p = 0; p < n; p++)
-        if (qi[p] != 0)
-            for (uint32_t e = m->start[p]; e < m->start[p + 1]; e++)
-                if (m->to[e] >= n) { /* read once, then clear */
-                    double *o = &cl->outside[m->to[e] - n];
-                    out += *o * *o;
-                    *o = 0;
-                }
     cl->worst_outside = fmax(cl->worst_outside, sqrt(out) / cl->gnorm[g]);
 }
 
-/* h (base × ncand) += the projections of the block on q_0 … q_{base−1}, removed from ct;
- * twice. */
-static void dla_block_orthogonalise(DlaClosure *cl, uint32_t base, uint32_t ncand)
+/* Below this share of nonzero entries in the q's, products skip the zeros. */
+#define DLA_SPARSE 0.35
+
+/* h (base × ncand) = the projections of the block on q_0 … q_{base−1}, removed from ct;
+ * twice. Each pass is two matrix products, S = Q·CT and CT −= Qᵀ·S: dense (cg_gemm), or
+ * over the q's nonzero entries when they are few. Once the basis is complete (`only_h`),
+ * the projections alone: one product. */
+static void dla_block_orthogonalise(DlaClosure *cl, uint32_t base, uint32_t ncand, bool only_h)
 {
     uint32_t n = cl->n;
+    double *step = cl->h + (size_t)base * ncand; /* base × ncand more, after h */
+    bool sparse = (double)cl->nz_start[base] < DLA_SPARSE * base * (double)n;
     memset(cl->h, 0, (size_t)base * ncand * sizeof *cl->h);
     for (int pass = 0; pass < 2; pass++) {
-        double *step = cl->h + (size_t)base * ncand; /* base × ncand more, after h */
-        for (uint32_t k = 0; k < base; k++) {
-            const double *qk = cl->b->q + (size_t)k * n;
-            double *acc = step + (size_t)k * ncand;
-            memset(acc, 0, ncand * sizeof *acc);
-            for (uint32_t p = 0; p < n; p++) {
-                double x = qk[p];
-                const double *row = cl->ct + (size_t)p * ncand;
-                if (x != 0)
-                    for (uint32_t j = 0; j < ncand; j++)
-                        acc[j] += x * row[j];
-            }
+        memset(step, 0, (size_t)base * ncand * sizeof *step);
+        if (only_h) {
+            if (sparse)
+                for (uint32_t k = 0; k < base; k++) {
+                    const double *qk = cl->b->q + (size_t)k * n;
+                    double *hk = cl->h + (size_t)k * ncand;
+                    for (size_t t = cl->nz_start[k]; t < cl->nz_start[k + 1]; t++) {
+                        const double *row = cl->ct + (size_t)cl->nz[t] * ncand;
+                        double x = qk[cl->nz[t]];
+                        for (uint32_t j = 0; j < ncand; j++)
+                            hk[j] += x * row[j];
+                    }
+                }
+            else
+                cg_gemm(base, ncand, n, 1, cl->b->q, n, 1, cl->ct, ncand, 1, cl->h, ncand, 1);
+            return;
         }
-        for (uint32_t k = 0; k < base; k++) {
-            const double *qk = cl->b->q + (size_t)k * n, *sk = step + (size_t)k * ncand;
-            double *hk = cl->h + (size_t)k * ncand;
-            for (uint32_t j = 0; j < ncand; j++)
-                hk[j] += sk[j];
-            for (uint32_t p = 0; p < n; p++) {
-                double x = qk[p];
-                double *row = cl->ct + (size_t)p * ncand;
-                if (x != 0)
+        if (!sparse) {
+            cg_gemm(base, ncand, n, 1, cl->b->q, n, 1, cl->ct, ncand, 1, step, ncand, 1);
+            cg_gemm(n, ncand, base, -1, cl->b->q, 1, n, step, ncand, 1, cl->ct, ncand, 1);
+        } else {
+            for (uint32_t k = 0; k < base; k++) {
+                const double *qk = cl->b->q + (size_t)k * n;
+                double *sk = step + (size_t)k * ncand;
+                for (size_t t = cl->nz_start[k]; t < cl->nz_start[k + 1]; t++) {
+                    uint32_t p = cl->nz[t];
+                    const double *row = cl->ct + (size_t)p * ncand;
+                    double x = qk[p];
+                    for (uint32_t j = 0; j < ncand; j++)
+                        sk[j] += x * row[j];
+                }
+            }
+            for (uint32_t k = 0; k < base; k++) {
+                const double *qk = cl->b->q + (size_t)k * n, *sk = step + (size_t)k * ncand;
+                for (size_t t = cl->nz_start[k]; t < cl->nz_start[k + 1]; t++) {
+                    uint32_t p = cl->nz[t];
+                    double *row = cl->ct + (size_t)p * ncand;
+                    double x = qk[p];
                     for (uint32_t j = 0; j < ncand; j++)
                         row[j] -= x * sk[j];
+                }
             }
         }
+        for (size_t t = 0; t < (size_t)base * ncand; t++)
+            cl->h[t] += step[t];
     }
 }
 
@@ -330,6 +383,10 @@ static bool dla_closure(Arena *a, DlaBasis *b, const DlaAction *act, const doubl
     cl.outside = dla_alloc(cl.total - n + 1, sizeof *cl.outside);
     cl.h = dla_alloc(2 * (size_t)d * max_cand, sizeof *cl.h);
     cl.c = dla_alloc(n, sizeof *cl.c);
+    cl.nz_cap = 4 * (size_t)n + 16;
+    cl.nz = dla_alloc(cl.nz_cap, sizeof *cl.nz);
+    cl.nz_start = dla_alloc(d + 1, sizeof *cl.nz_start);
+    dla_note_support(&cl, 0);
     cl.count = 1;
     bool ok = true;
     for (uint32_t i0 = 0; ok && i0 < cl.count;) {
@@ -338,12 +395,22 @@ static bool dla_closure(Arena *a, DlaBasis *b, const DlaAction *act, const doubl
         for (uint32_t i = i0; i < i1; i++)
             for (uint32_t g = 0; g < m; g++)
                 dla_candidate(&cl, i, g, (i - i0) * m + g, ncand);
-        dla_block_orthogonalise(&cl, base, ncand);
+        bool complete = base == d;
+        dla_block_orthogonalise(&cl, base, ncand, complete);
         for (uint32_t j = 0; ok && j < ncand; j++) {
             uint32_t i = i0 + j / m, g = j % m;
             double *am = b->a[g], *c = cl.c;
             for (uint32_t k = 0; k < base; k++)
                 am[(size_t)k * d + i] = cl.h[(size_t)k * ncand + j];
+            if (complete) { /* the residual² as ‖c‖² − ‖h‖²: good to about √ε·‖c‖ */
+                double r2 = 0;
+                for (uint32_t p = 0; p < n; p++)
+                    r2 += cl.ct[(size_t)p * ncand + j] * cl.ct[(size_t)p * ncand + j];
+                for (uint32_t k = 0; k < base; k++)
+                    r2 -= cl.h[(size_t)k * ncand + j] * cl.h[(size_t)k * ncand + j];
+                cl.worst_complete = fmax(cl.worst_complete, sqrt(fmax(r2, 0)) / gnorm[g]);
+                continue;
+            }
             for (uint32_t p = 0; p < n; p++)
                 c[p] = cl.ct[(size_t)p * ncand + j];
             /* the q's this block added, one by one, twice */
@@ -352,11 +419,13 @@ static bool dla_closure(Arena *a, DlaBasis *b, const DlaAction *act, const doubl
             for (int pass = 0; pass < 2; pass++)
                 for (uint32_t k = base; k < cl.count; k++) {
                     const double *qk = q + (size_t)k * n;
+                    const uint32_t *nz = cl.nz + cl.nz_start[k];
+                    size_t len = cl.nz_start[k + 1] - cl.nz_start[k];
                     double s = 0;
-                    for (uint32_t p = 0; p < n; p++)
-                        s += qk[p] * c[p];
-                    for (uint32_t p = 0; p < n; p++)
-                        c[p] -= s * qk[p];
+                    for (size_t t = 0; t < len; t++)
+                        s += qk[nz[t]] * c[nz[t]];
+                    for (size_t t = 0; t < len; t++)
+                        c[nz[t]] -= s * qk[nz[t]];
                     am[(size_t)k * d + i] += s;
                 }
             double r = 0;
@@ -375,6 +444,7 @@ static bool dla_closure(Arena *a, DlaBasis *b, const DlaAction *act, const doubl
             for (uint32_t p = 0; p < n; p++)
                 qn[p] = c[p] / r;
             am[(size_t)cl.count * d + i] = r;
+            dla_note_support(&cl, cl.count);
             cl.count++;
         }
         i0 = i1;
@@ -383,9 +453,16 @@ static bool dla_closure(Arena *a, DlaBasis *b, const DlaAction *act, const doubl
     free(cl.outside);
     free(cl.h);
     free(cl.c);
+    free(cl.nz);
+    free(cl.nz_start);
     if (ok && cl.count < d) {
         *why = arena_printf(a, "the module's basis cannot be told from rounding in double "
                                "precision (%u of %u directions found)", cl.count, d);
+        ok = false;
+    }
+    if (ok && cl.worst_complete > DLA_COMPLETE_TOLERANCE) {
+        *why = arena_printf(a, "internal error: the module has more than the %u dimensions "
+                               "the closure found (residual %g)", d, cl.worst_complete);
         ok = false;
     }
     if (ok && cl.worst_outside > DLA_TOLERANCE) {
