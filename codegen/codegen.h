@@ -201,6 +201,11 @@ static inline double step_angle(const StepAngle *a, const double *params, const 
 int plan_run(const Plan *p, const double *params, const double *inputs, const double *state,
              double *values, double *grad);
 
+/* Tr(ρP) for the circuit's product state (c->state) and the packed string p (2·words
+ * words): ±1 or 0, the product over P's factors of <ket|factor|ket>. The reductions of the
+ * pauli and dla planners weigh their strings with it. */
+double plan_product_expectation(const Circuit *c, const uint64_t *p, uint32_t words);
+
 /* ---- emit.c, target.c ----------------------------------------------------------------- */
 
 struct LLVMOpaqueContext;

@@ -34,6 +34,25 @@ void plan_options_default(PlanOptions *o)
     o->max_dim = 4096;
 }
 
+/* Tr(ρP) for the circuit's product state: the product over P's factors of <ket|factor|ket>,
+ * which is ±1 for Z on |0>, |1> and X on |+>, |->, else 0. */
+double plan_product_expectation(const Circuit *c, const uint64_t *p, uint32_t words)
+{
+    double e = 1;
+    for (uint32_t w = 0; w < words && e != 0; w++)
+        for (uint64_t m = p[w] | p[words + w]; m && e != 0; m &= m - 1) {
+            uint32_t q = w * 64 + (uint32_t)__builtin_ctzll(m);
+            int f = pauli_get(p, words, q);
+            switch (c->state[q]) {
+            case KET_0: e *= f == 2 ? 1 : 0; break;
+            case KET_1: e *= f == 2 ? -1 : 0; break;
+            case KET_PLUS: e *= f == 1 ? 1 : 0; break;
+            case KET_MINUS: e *= f == 1 ? -1 : 0; break;
+            }
+        }
+    return e;
+}
+
 enum { PLAN_AUTO_MAX_SLOTS = 1u << 20 };
 
 /* The plans of every observable with one per-observable planner; false with *why. */

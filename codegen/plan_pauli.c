@@ -521,25 +521,6 @@ static bool rotation(Planner *pl, PauliProgram *prog, uint32_t gate)
 
 /* ---- the reduction at time 0 ------------------------------------------------------------- */
 
-/* Tr(ρP) for the circuit's product state: the product over P's factors of <ket|factor|ket>,
- * which is ±1 for Z on |0>, |1> and X on |+>, |->, else 0. */
-static double product_expectation(const Circuit *c, const uint64_t *p, uint32_t words)
-{
-    double e = 1;
-    for (uint32_t w = 0; w < words && e != 0; w++)
-        for (uint64_t m = p[w] | p[words + w]; m && e != 0; m &= m - 1) {
-            uint32_t q = w * 64 + (uint32_t)__builtin_ctzll(m);
-            int f = pauli_get(p, words, q);
-            switch (c->state[q]) {
-            case KET_0: e *= f == 2 ? 1 : 0; break;
-            case KET_1: e *= f == 2 ? -1 : 0; break;
-            case KET_PLUS: e *= f == 1 ? 1 : 0; break;
-            case KET_MINUS: e *= f == 1 ? -1 : 0; break;
-            }
-        }
-    return e;
-}
-
 static void reduction(Planner *pl, PauliProgram *prog, StringSet *state_strings)
 {
     Reduction *r = &prog->reduction;
@@ -557,7 +538,7 @@ static void reduction(Planner *pl, PauliProgram *prog, StringSet *state_strings)
         double w = pl->info[s].sign;
         if (state_strings)
             r->state_index[r->n] = stringset_add(state_strings, p, NULL);
-        else if ((w *= product_expectation(pl->c, p, pl->words)) == 0)
+        else if ((w *= plan_product_expectation(pl->c, p, pl->words)) == 0)
             continue;
         r->slot[r->n] = s;
         r->weight[r->n++] = w;
