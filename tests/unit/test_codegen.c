@@ -11,6 +11,7 @@
 #include "codegen/codegen.h"
 #include "compile.h"
 #include "reference.h"
+#include "testing.h"
 #include "runtime/ansc_sim.h"
 
 #include <criterion/criterion.h>
@@ -23,56 +24,6 @@ static const char *const examples[] = {
     "tfim_multi_angle", "xxz_hva",
 };
 enum { NEXAMPLES = sizeof examples / sizeof examples[0] };
-
-static char *read_example(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/examples/%s.ans", ANSC_SOURCE_DIR, name);
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = calloc((size_t)n + 1, 1);
-    cr_assert(fread(text, 1, (size_t)n, f) == (size_t)n);
-    fclose(f);
-    return text;
-}
-
-static Compiled *compile_example(const char *name, int64_t n)
-{
-    char *text = read_example(name);
-    Define d = {.name = "n", .value = n};
-    Compiled *c = compile_with(text, &d, 1, STAGE_ELABORATE);
-    free(text);
-    cr_assert(c->result.ok && c->diags.errors == 0, "%s does not compile at n = %lld", name, (long long)n);
-    return c;
-}
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static double rng_uniform(uint64_t *s) { return (double)(rng_next(s) >> 11) / 9007199254740992.0; }
-
-/* A random normalised state (entangled with probability one). */
-static double complex *random_state(uint32_t n, uint64_t *seed)
-{
-    size_t dim = (size_t)1 << n;
-    double complex *psi = calloc(dim, sizeof *psi);
-    double norm = 0;
-    for (size_t b = 0; b < dim; b++) {
-        psi[b] = (rng_uniform(seed) - 0.5) + I * (rng_uniform(seed) - 0.5);
-        norm += creal(psi[b] * conj(psi[b]));
-    }
-    for (size_t b = 0; b < dim; b++)
-        psi[b] /= sqrt(norm);
-    return psi;
-}
 
 /* Tr(ρP) for the plan's state strings. */
 static double *state_values(const Plan *p, const Circuit *c, const double complex *psi0)
@@ -148,10 +99,10 @@ static bool check_method(const char *name, Compiled *cc, Method m, bool jit)
     double *plus = calloc(no + 1, sizeof *plus), *minus = calloc(no + 1, sizeof *minus);
     for (int trial = 0; trial < 3; trial++) {
         for (uint32_t i = 0; i < np; i++)
-            params[i] = 2 * ANS_PI * rng_uniform(&seed);
+            params[i] = 2 * ANS_PI * test_random_uniform(&seed);
         for (uint32_t i = 0; i < c->ninputs; i++)
-            inputs[i] = 2 * rng_uniform(&seed) - 1;
-        double complex *psi0 = c->state_input ? random_state(c->nqubits, &seed) : NULL;
+            inputs[i] = 2 * test_random_uniform(&seed) - 1;
+        double complex *psi0 = c->state_input ? test_random_state(c->nqubits, &seed) : NULL;
         double *state = c->state_input ? state_values(p, c, psi0) : NULL;
         cr_assert_eq(plan_run(p, params, inputs, state, values, grad), ANS_OK);
         ref_run(c, params, inputs, psi0, expect);
@@ -196,7 +147,7 @@ static bool check_method(const char *name, Compiled *cc, Method m, bool jit)
 
 static void check_example(const char *name, bool jit)
 {
-    Compiled *cc = compile_example(name, 4);
+    Compiled *cc = test_compile_example(name, 4);
     bool any = false;
     for (Method m = METHOD_PAULI; m < METHOD__COUNT; m++)
         any |= check_method(name, cc, m, jit);
@@ -229,7 +180,7 @@ Test(codegen, jit_matches_the_plan)
 Test(codegen, auto_picks_an_exact_method_that_applies)
 {
     for (int i = 0; i < NEXAMPLES; i++) {
-        Compiled *cc = compile_example(examples[i], 4);
+        Compiled *cc = test_compile_example(examples[i], 4);
         PlanOptions o;
         plan_options_default(&o);
         DiagSink d;
@@ -244,7 +195,7 @@ Test(codegen, auto_picks_an_exact_method_that_applies)
 
 Test(codegen, truncate_is_refused_for_other_methods)
 {
-    Compiled *cc = compile_example("tfim_hva_chain", 4);
+    Compiled *cc = test_compile_example("tfim_hva_chain", 4);
     PlanOptions o;
     plan_options_default(&o);
     o.method = METHOD_DLA;
@@ -259,7 +210,7 @@ Test(codegen, truncate_is_refused_for_other_methods)
 
 Test(codegen, statevector_refuses_state_input)
 {
-    Compiled *cc = compile_example("state_input", 4);
+    Compiled *cc = test_compile_example("state_input", 4);
     PlanOptions o;
     plan_options_default(&o);
     o.method = METHOD_STATEVECTOR;
@@ -316,7 +267,7 @@ Test(codegen, sample_variance_matches_the_predicted_variance)
     double *values = calloc(samples, sizeof *values);
     for (int s = 0; s < samples; s++) {
         for (uint32_t i = 0; i < c->nparams; i++)
-            params[i] = 2 * ANS_PI * rng_uniform(&seed);
+            params[i] = 2 * ANS_PI * test_random_uniform(&seed);
         cr_assert_eq(plan_run(p, params, NULL, NULL, &value, NULL), ANS_OK);
         values[s] = value;
         mean += value / samples;
@@ -348,7 +299,7 @@ Test(codegen, large_plans_run_as_table_loops_with_the_same_results)
 {
     /* QCNN at 32 qubits, weight-2 truncation: hundreds of steps, above the straight-line
      * limit, so the emitted code loops over a step table. It must reproduce plan_run. */
-    Compiled *cc = compile_example("qcnn", 32);
+    Compiled *cc = test_compile_example("qcnn", 32);
     const Circuit *c = cc->result.circuit;
     PlanOptions o;
     plan_options_default(&o);
@@ -362,9 +313,9 @@ Test(codegen, large_plans_run_as_table_loops_with_the_same_results)
     uint64_t seed = 17;
     double *params = calloc(c->nparams, sizeof *params), *state = calloc(p->nstate_paulis, sizeof *state);
     for (uint32_t i = 0; i < c->nparams; i++)
-        params[i] = 2 * ANS_PI * rng_uniform(&seed);
+        params[i] = 2 * ANS_PI * test_random_uniform(&seed);
     for (uint32_t i = 0; i < p->nstate_paulis; i++)
-        state[i] = 2 * rng_uniform(&seed) - 1;
+        state[i] = 2 * test_random_uniform(&seed) - 1;
     JitCheck jc = {p, params, NULL, state, "qcnn n=32 truncate 2"};
     int status = -1;
     const char *error = NULL;

@@ -20,6 +20,7 @@
 #include "compile.h"
 #include "dense.h"
 #include "gate_matrices.h"
+#include "testing.h"
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -61,25 +62,6 @@ static void raw_set(uint64_t *s, uint32_t words, uint32_t q, char f)
         s[q / 64] |= bit;
     if (f == 'Z' || f == 'Y')
         s[words + q / 64] |= bit;
-}
-
-/* A small deterministic generator (splitmix64). */
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static unsigned rng_below(uint64_t *state, unsigned n)
-{
-    return (unsigned)(rng_next(state) % n);
-}
-
-static double rng_unit(uint64_t *state)
-{
-    return (double)(rng_next(state) >> 11) * 0x1.0p-53;
 }
 
 /* ---- clifford_conjugate ----------------------------------------------------------------- */
@@ -167,7 +149,7 @@ ParameterizedTest(const CliffordCase *cc, frame, clifford_on_scattered_qubits)
     for (size_t i = 0; i < sizeof placements / sizeof *placements; i++) {
         uint64_t background[6] = {0};
         for (uint32_t q = 0; q < 130; q++)
-            raw_set(background, 3, q, "IXYZ"[rng_below(&rng, 4)]);
+            raw_set(background, 3, q, "IXYZ"[test_random_below(&rng, 4)]);
         check_all_strings(cc, placements[i], 3, background);
     }
 }
@@ -283,26 +265,26 @@ enum { NPARAMS = 4 };
 
 static void put_angle(StrBuf *sb, uint64_t *rng)
 {
-    switch (rng_below(rng, 3)) {
-    case 0: sb_printf(sb, "%.4f", 4 * rng_unit(rng) - 2); break;
-    case 1: sb_printf(sb, "th[%u]", rng_below(rng, NPARAMS)); break;
+    switch (test_random_below(rng, 3)) {
+    case 0: sb_printf(sb, "%.4f", 4 * test_random_uniform(rng) - 2); break;
+    case 1: sb_printf(sb, "th[%u]", test_random_below(rng, NPARAMS)); break;
     default:
-        sb_printf(sb, "%.3f * th[%u] + %.3f", 3 * rng_unit(rng) - 1.5, rng_below(rng, NPARAMS),
-                  rng_unit(rng));
+        sb_printf(sb, "%.3f * th[%u] + %.3f", 3 * test_random_uniform(rng) - 1.5,
+                  test_random_below(rng, NPARAMS), test_random_uniform(rng));
     }
 }
 
 /* A random Pauli sum on the live qubits: one term is always a non-identity string. */
 static void put_pauli_sum(StrBuf *sb, uint64_t *rng, const uint32_t *live, unsigned nlive)
 {
-    unsigned terms = 1 + rng_below(rng, 3);
+    unsigned terms = 1 + test_random_below(rng, 3);
     for (unsigned t = 0; t < terms; t++) {
         static const double coefs[] = {0.5, 1, 1.5, 2, 0.25, 3};
-        sb_printf(sb, "%s%g", t ? " + " : "", coefs[rng_below(rng, 6)]);
+        sb_printf(sb, "%s%g", t ? " + " : "", coefs[test_random_below(rng, 6)]);
         bool any = false;
         for (unsigned i = 0; i < nlive; i++)
-            if (rng_below(rng, 2) || (t == 0 && !any && i == nlive - 1)) {
-                sb_printf(sb, " * %c(q[%u])", "XYZ"[rng_below(rng, 3)], live[i]);
+            if (test_random_below(rng, 2) || (t == 0 && !any && i == nlive - 1)) {
+                sb_printf(sb, " * %c(q[%u])", "XYZ"[test_random_below(rng, 3)], live[i]);
                 any = true;
             }
         if (!any)
@@ -319,18 +301,20 @@ static char *random_circuit(uint64_t *rng, unsigned n)
     unsigned nlive = n;
     for (unsigned i = 0; i < n; i++)
         live[i] = i;
-    unsigned ngates = 1 + rng_below(rng, 30);
-    int discard_at = n >= 2 && rng_below(rng, 3) == 0 ? (int)rng_below(rng, ngates) : -1;
+    unsigned ngates = 1 + test_random_below(rng, 30);
+    int discard_at =
+        n >= 2 && test_random_below(rng, 3) == 0 ? (int)test_random_below(rng, ngates) : -1;
     for (unsigned g = 0; g < ngates; g++) {
         if ((int)g == discard_at) {
-            unsigned d = rng_below(rng, nlive);
+            unsigned d = test_random_below(rng, nlive);
             sb_printf(&sb, "discard q[%u];\n", live[d]);
             live[d] = live[--nlive];
         }
         enum { NCLIFFORD_MENU = sizeof CLIFFORD_MENU / sizeof *CLIFFORD_MENU,
                NOTHER_MENU = sizeof OTHER_MENU / sizeof *OTHER_MENU };
-        const Menu *m = rng_below(rng, 2) ? &CLIFFORD_MENU[rng_below(rng, NCLIFFORD_MENU)]
-                                          : &OTHER_MENU[rng_below(rng, NOTHER_MENU)];
+        const Menu *m = test_random_below(rng, 2)
+            ? &CLIFFORD_MENU[test_random_below(rng, NCLIFFORD_MENU)]
+            : &OTHER_MENU[test_random_below(rng, NOTHER_MENU)];
         if (m->angles == 9) {
             sb_puts(&sb, "evolve(");
             put_angle(&sb, rng);
@@ -354,7 +338,7 @@ static char *random_circuit(uint64_t *rng, unsigned n)
         uint32_t pick[4];
         memcpy(pick, live, sizeof pick);
         for (unsigned i = 0; i < m->qubits; i++) { /* a partial shuffle: distinct operands */
-            unsigned j = i + rng_below(rng, nlive - i);
+            unsigned j = i + test_random_below(rng, nlive - i);
             uint32_t tmp = pick[i];
             pick[i] = pick[j];
             pick[j] = tmp;
@@ -362,7 +346,7 @@ static char *random_circuit(uint64_t *rng, unsigned n)
         }
         sb_puts(&sb, ";\n");
     }
-    unsigned nobs = 1 + rng_below(rng, 2);
+    unsigned nobs = 1 + test_random_below(rng, 2);
     for (unsigned o = 0; o < nobs; o++) {
         sb_puts(&sb, "observe ");
         put_pauli_sum(&sb, rng, live, nlive);
@@ -496,7 +480,7 @@ Test(frame, random_circuits_match_dense_unitaries, .timeout = 120)
         for (int trial = 0; trial < 100; trial++) {
             double params[NPARAMS];
             for (int p = 0; p < NPARAMS; p++)
-                params[p] = 6 * rng_unit(&rng) - 3;
+                params[p] = 6 * test_random_uniform(&rng) - 3;
             char *text = random_circuit(&rng, n);
             check_random_circuit(text, n, params);
             free(text);

@@ -15,6 +15,7 @@
  */
 #include "kernels.h"
 #include "reference.h"
+#include "testing.h"
 
 #include <complex.h>
 #include <criterion/criterion.h>
@@ -28,18 +29,9 @@ typedef double complex Cplx;
 enum { DENSE_QUBITS = 7, REF_QUBITS = 12, STRINGS_PER_N = 60 };
 static const double TOL = 1e-12;
 
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *state = x;
-}
-
 static double rng_uniform(uint64_t *state) /* [-1, 1) */
 {
-    return (double)(rng_next(state) >> 11) * 0x1p-52 - 1.0;
+    return (double)(test_xorshift_next(state) >> 11) * 0x1p-52 - 1.0;
 }
 
 /* ---- random data --------------------------------------------------------------------------- */
@@ -80,18 +72,18 @@ static void random_string(uint32_t n, unsigned i, uint64_t *rng, uint64_t *x, ui
     case 0: /* any factor anywhere */
     case 1:
         for (uint32_t q = 0; q < n; q++)
-            set_factor(x, z, q, FACTORS[rng_next(rng) % 4]);
+            set_factor(x, z, q, FACTORS[test_xorshift_next(rng) % 4]);
         break;
     case 2: /* diagonal */
         for (uint32_t q = 0; q < n; q++)
-            set_factor(x, z, q, rng_next(rng) % 2 ? 'Z' : 'I');
+            set_factor(x, z, q, test_xorshift_next(rng) % 2 ? 'Z' : 'I');
         break;
     case 3: /* one to three factors, on the top qubits half the time */
-        for (unsigned j = 0, count = 1 + (unsigned)(rng_next(rng) % 3); j < count; j++) {
-            uint32_t q = (uint32_t)(rng_next(rng) % n);
-            if (rng_next(rng) % 2)
-                q = n - 1 - (uint32_t)(rng_next(rng) % (n < 3 ? n : 3));
-            set_factor(x, z, q, FACTORS[1 + rng_next(rng) % 3]);
+        for (unsigned j = 0, count = 1 + (unsigned)(test_xorshift_next(rng) % 3); j < count; j++) {
+            uint32_t q = (uint32_t)(test_xorshift_next(rng) % n);
+            if (test_xorshift_next(rng) % 2)
+                q = n - 1 - (uint32_t)(test_xorshift_next(rng) % (n < 3 ? n : 3));
+            set_factor(x, z, q, FACTORS[1 + test_xorshift_next(rng) % 3]);
         }
         break;
     case 4: /* all Y: k = n, every phase */
@@ -198,7 +190,7 @@ Test(kernels_sv, init_is_the_kronecker_product_of_the_kets)
         for (int trial = 0; trial < 20; trial++) {
             uint8_t kets[6] = {0};
             for (uint32_t q = 0; q < n; q++)
-                kets[q] = (uint8_t)(rng_next(&rng) % 4);
+                kets[q] = (uint8_t)(test_xorshift_next(&rng) % 4);
             size_t dim = (size_t)1 << n;
             double *psi = ans_alloc(2 * dim * sizeof *psi);
             for (size_t i = 0; i < 2 * dim; i++)
@@ -400,7 +392,7 @@ static void check_apply(uint32_t n, uint32_t k, uint64_t *rng)
     for (uint32_t q = 0; q < n; q++)
         order[q] = q;
     for (uint32_t q = n; q-- > 1;) { /* Fisher–Yates: a random order of distinct qubits */
-        uint32_t j = (uint32_t)(rng_next(rng) % (q + 1)), t = order[q];
+        uint32_t j = (uint32_t)(test_xorshift_next(rng) % (q + 1)), t = order[q];
         order[q] = order[j];
         order[j] = t;
     }

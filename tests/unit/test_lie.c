@@ -15,31 +15,11 @@
 #include "analysis/analysis.h"
 #include "compile.h"
 #include "dense.h"
+#include "testing.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *state = x;
-}
-
-static unsigned rng_below(uint64_t *state, unsigned n) { return (unsigned)(rng_next(state) % n); }
-
-/* Sets qubit q of a packed string to factor f with the raw (x, z) convention of dense.h. */
-static void set_factor(uint64_t *s, uint32_t words, uint32_t q, char f)
-{
-    uint64_t bit = (uint64_t)1 << (q % 64);
-    if (f == 'X' || f == 'Y')
-        s[q / 64] |= bit;
-    if (f == 'Z' || f == 'Y')
-        s[words + q / 64] |= bit;
-}
 
 /* Adds c · (each '+'-separated term of `terms`), term factor j on qubit qubits[j]. */
 static void add_terms(Arena *a, PauliSum *s, const char *terms, const uint32_t *qubits, Real c)
@@ -49,7 +29,7 @@ static void add_terms(Arena *a, PauliSum *s, const char *terms, const uint32_t *
         memset(p, 0, 2u * s->words * sizeof *p);
         unsigned j = 0;
         for (; *t && *t != '+'; t++)
-            set_factor(p, s->words, qubits[j++], *t);
+            test_set_raw_factor(p, s->words, qubits[j++], *t);
         psum_add(a, s, p, c);
         if (*t == '+')
             t++;
@@ -456,15 +436,15 @@ static void to_dense(const PauliSum *s, unsigned n, Dense *m)
 static PauliSum *random_sum(Arena *a, uint64_t *rng, unsigned n, unsigned maxterms)
 {
     PauliSum *s = psum_new(a, n);
-    unsigned terms = 1 + rng_below(rng, maxterms);
+    unsigned terms = 1 + test_xorshift_below(rng, maxterms);
     uint64_t p[2];
     for (unsigned j = 0; j < terms; j++) {
-        unsigned t = rng_below(rng, 1u << (2 * n));
+        unsigned t = test_xorshift_below(rng, 1u << (2 * n));
         p[0] = p[1] = 0;
         for (unsigned q = 0; q < n; q++)
-            set_factor(p, 1, q, brute_factor(t, q));
-        int c = 1 + (int)rng_below(rng, 3);
-        psum_add(a, s, p, real_int(rng_below(rng, 2) ? c : -c));
+            test_set_raw_factor(p, 1, q, brute_factor(t, q));
+        int c = 1 + (int)test_xorshift_below(rng, 3);
+        psum_add(a, s, p, real_int(test_xorshift_below(rng, 2) ? c : -c));
     }
     return s;
 }
@@ -483,7 +463,7 @@ static PauliSum *integer_sum(Arena *a, const Brute *b, const Dense *m)
             continue;
         p[0] = p[1] = 0;
         for (unsigned q = 0; q < b->n; q++)
-            set_factor(p, 1, q, brute_factor(t, q));
+            test_set_raw_factor(p, 1, q, brute_factor(t, q));
         psum_add(a, s, p, real_int((int64_t)r));
     }
     return s;
@@ -497,21 +477,21 @@ static void random_case(uint64_t *rng, CaseKind kind, Brute **brutes)
 {
     Arena a;
     arena_init(&a);
-    unsigned n = 1 + rng_below(rng, 4);
+    unsigned n = 1 + test_xorshift_below(rng, 4);
     Brute *b = brutes[n];
     /* single strings generate small algebras unless there are several of them */
-    size_t ngens = 1 + rng_below(rng, kind == CASE_STRINGS ? 8 : 4);
+    size_t ngens = 1 + test_xorshift_below(rng, kind == CASE_STRINGS ? 8 : 4);
     PauliSum *gens[8], *seeds[8];
     Dense dgens[8], dseeds[8];
     for (size_t g = 0; g < ngens; g++) {
-        bool string = kind == CASE_STRINGS || (kind == CASE_MODULE && rng_below(rng, 2));
+        bool string = kind == CASE_STRINGS || (kind == CASE_MODULE && test_xorshift_below(rng, 2));
         gens[g] = random_sum(&a, rng, n, string ? 1 : 3);
         to_dense(gens[g], n, &dgens[g]);
     }
     size_t nseeds = ngens;
     if (kind == CASE_MODULE) {
         nseeds = 1;
-        seeds[0] = random_sum(&a, rng, n, rng_below(rng, 2) ? 1 : 3);
+        seeds[0] = random_sum(&a, rng, n, test_xorshift_below(rng, 2) ? 1 : 3);
     } else {
         for (size_t g = 0; g < ngens; g++)
             seeds[g] = gens[g];
@@ -557,7 +537,8 @@ static void random_case(uint64_t *rng, CaseKind kind, Brute **brutes)
     size_t ntests = 0;
     tests[ntests] = psum_new(&a, n);
     for (size_t s = 0; s < nseeds; s++)
-        psum_add_sum(&a, tests[ntests], seeds[s], real_int((int64_t)rng_below(rng, 5) - 2));
+        psum_add_sum(&a, tests[ntests], seeds[s],
+                     real_int((int64_t)test_xorshift_below(rng, 5) - 2));
     ntests++;
     Dense br;
     brute_bracket(&dgens[0], &dseeds[nseeds - 1], &br);
@@ -818,7 +799,7 @@ Test(lie, stringset_ids_are_insertion_order)
         uint32_t n = 0;
         for (int i = 0; i < 5000; i++) {
             for (uint32_t w = 0; w < 2 * words; w++)
-                p[w] = rng_next(&rng) & 0x1F0001; /* a small range: repeats happen */
+                p[w] = test_xorshift_next(&rng) & 0x1F0001; /* a small range: repeats happen */
             bool added;
             uint32_t id = stringset_add(&s, p, &added);
             int64_t before = -1;

@@ -14,21 +14,11 @@
  * 1 mod p but not over Q) must still give the rational answer, with primes_disagree set.
  */
 #include "analysis/analysis.h"
+#include "testing.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *state = x;
-}
-
-static unsigned rng_below(uint64_t *state, unsigned n) { return (unsigned)(rng_next(state) % n); }
 
 static void set_factor(uint64_t *s, uint32_t q, char f)
 {
@@ -217,14 +207,15 @@ Test(lie_sum, basis_is_the_one_by_one_sequence_of_brackets, .timeout = 120)
     }
     uint64_t rng = 0x51DE5EEDull; /* random sums: mostly no symmetry */
     for (int i = 0; i < 150; i++) {
-        uint32_t n = 2 + rng_below(&rng, 3);
+        uint32_t n = 2 + test_xorshift_below(&rng, 3);
         PauliSum *gens[3];
-        size_t ngens = 1 + rng_below(&rng, 3);
+        size_t ngens = 1 + test_xorshift_below(&rng, 3);
         for (size_t g = 0; g < ngens; g++) {
             gens[g] = psum_new(&a, n);
-            for (unsigned t = 0, terms = 1 + rng_below(&rng, 3); t < terms; t++) {
-                uint64_t p[2] = {rng_next(&rng) & ((1u << n) - 1), rng_next(&rng) & ((1u << n) - 1)};
-                psum_add(&a, gens[g], p, real_int((int)rng_below(&rng, 5) - 2));
+            for (unsigned t = 0, terms = 1 + test_xorshift_below(&rng, 3); t < terms; t++) {
+                uint64_t p[2] = {test_xorshift_next(&rng) & ((1u << n) - 1),
+                                 test_xorshift_next(&rng) & ((1u << n) - 1)};
+                psum_add(&a, gens[g], p, real_int((int)test_xorshift_below(&rng, 5) - 2));
             }
         }
         char what[48];

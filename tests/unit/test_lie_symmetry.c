@@ -18,30 +18,11 @@
  */
 #include "analysis/analysis.h"
 #include "dense.h"
+#include "testing.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *state = x;
-}
-
-static unsigned rng_below(uint64_t *state, unsigned n) { return (unsigned)(rng_next(state) % n); }
-
-static void set_factor(uint64_t *s, uint32_t words, uint32_t q, char f)
-{
-    uint64_t bit = (uint64_t)1 << (q % 64);
-    if (f == 'X' || f == 'Y')
-        s[q / 64] |= bit;
-    if (f == 'Z' || f == 'Y')
-        s[words + q / 64] |= bit;
-}
 
 /* Adds c · (each '+'-separated term of terms), factor j on qubit (q + j) mod n. */
 static void add_terms(Arena *a, PauliSum *s, const char *terms, uint32_t q, uint32_t n, Real c)
@@ -50,7 +31,7 @@ static void add_terms(Arena *a, PauliSum *s, const char *terms, uint32_t q, uint
     for (const char *t = terms; *t;) {
         memset(p, 0, 2u * s->words * sizeof *p);
         for (unsigned j = 0; *t && *t != '+'; t++, j++)
-            set_factor(p, s->words, (q + j) % n, *t);
+            test_set_raw_factor(p, s->words, (q + j) % n, *t);
         psum_add(a, s, p, c);
         if (*t == '+')
             t++;
@@ -94,7 +75,7 @@ static uint32_t group_size(const LieSymmetry *g) { return g->ntrans * (g->nklein
 static void single(uint64_t *p, uint32_t q, char f)
 {
     p[0] = p[1] = 0;
-    set_factor(p, 1, q, f);
+    test_set_raw_factor(p, 1, q, f);
 }
 
 static void dense_of(Dense *m, const uint64_t *p, uint32_t n)
@@ -395,7 +376,7 @@ Test(lie_symmetry, reference_models_with_and_without_symmetry)
             for (uint32_t i = 0; i < n; i++)
                 for (uint32_t j = i + 1; j < n; j++) {
                     uint64_t p[2] = {0, 0};
-                    set_factor(p, 1, i, 'Z'), set_factor(p, 1, j, 'Z');
+                    test_set_raw_factor(p, 1, i, 'Z'), test_set_raw_factor(p, 1, j, 'Z');
                     psum_add(&a, gens[k], p, real_int(1));
                 }
             k++;
@@ -486,11 +467,12 @@ static PauliSum *random_invariant(Arena *a, uint64_t *rng, const LieSymmetry *g,
                                   const uint32_t *gen, unsigned ngen, uint32_t n)
 {
     PauliSum *s = psum_new(a, n);
-    unsigned orbits = 1 + rng_below(rng, 2);
+    unsigned orbits = 1 + test_xorshift_below(rng, 2);
     for (unsigned o = 0; o < orbits; o++)
         for (int tries = 0; tries < 20; tries++) {
-            uint64_t p[2] = {rng_next(rng) & ((1u << n) - 1), rng_next(rng) & ((1u << n) - 1)};
-            int c = (1 + (int)rng_below(rng, 3)) * (rng_below(rng, 2) ? 1 : -1);
+            uint64_t p[2] = {test_xorshift_next(rng) & ((1u << n) - 1),
+                             test_xorshift_next(rng) & ((1u << n) - 1)};
+            int c = (1 + (int)test_xorshift_below(rng, 3)) * (test_xorshift_below(rng, 2) ? 1 : -1);
             PauliSum *x = (p[0] | p[1]) ? orbit_sum(a, g, gen, ngen, p, n, c) : NULL;
             if (x) {
                 psum_add_sum(a, s, x, real_int(1));
@@ -508,15 +490,15 @@ Test(lie_symmetry, random_symmetric_closures_equal_unreduced_closures, .timeout 
     for (int i = 0; i < 600; i++) {
         Arena a;
         arena_init(&a);
-        uint32_t n = 2 + rng_below(&rng, i % 4 == 3 ? 4 : 3); /* 2..4, sometimes 5 */
+        uint32_t n = 2 + test_xorshift_below(&rng, i % 4 == 3 ? 4 : 3); /* 2..4, sometimes 5 */
         LieSymmetry full;
         full_group(&full, n);
         uint32_t gen[2];
-        unsigned ngen = 1 + rng_below(&rng, 2);
+        unsigned ngen = 1 + test_xorshift_below(&rng, 2);
         for (unsigned j = 0; j < ngen; j++)
-            gen[j] = 1 + rng_below(&rng, group_size(&full) - 1);
+            gen[j] = 1 + test_xorshift_below(&rng, group_size(&full) - 1);
         bool module = i % 3 == 2;
-        size_t ngens = 2 + rng_below(&rng, 2), nseeds = module ? 1 : ngens;
+        size_t ngens = 2 + test_xorshift_below(&rng, 2), nseeds = module ? 1 : ngens;
         PauliSum *gens[4], *seeds[4];
         for (size_t k = 0; k < ngens; k++)
             gens[k] = random_invariant(&a, &rng, &full, gen, ngen, n);

@@ -11,6 +11,7 @@
 #include "analysis/analysis.h"
 #include "compile.h"
 #include "dense.h"
+#include "testing.h"
 
 #include <criterion/criterion.h>
 
@@ -112,19 +113,9 @@ static double expectation(const Circuit *c, const double *theta, size_t obs)
     return creal(e);
 }
 
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static double rng_uniform(uint64_t *s) { return (double)(rng_next(s) >> 11) * 0x1p-53; }
-
 static double rng_normal(uint64_t *s)
 {
-    double u = rng_uniform(s), v = rng_uniform(s);
+    double u = test_random_uniform(s), v = test_random_uniform(s);
     return sqrt(-2 * log(u + 0x1p-60)) * cos(2 * LINT_TEST_PI * v);
 }
 
@@ -136,11 +127,11 @@ static double sensitivity(const Circuit *c, uint32_t p)
     cr_assert(c->nparams <= 64);
     for (int trial = 0; trial < 4; trial++) {
         for (uint32_t i = 0; i < c->nparams; i++)
-            theta[i] = 2 * LINT_TEST_PI * rng_uniform(&s);
+            theta[i] = 2 * LINT_TEST_PI * test_random_uniform(&s);
         for (size_t o = 0; o < c->observables.len; o++) {
             double before = expectation(c, theta, o);
             double keep = theta[p];
-            theta[p] += 0.7 + rng_uniform(&s);
+            theta[p] += 0.7 + test_random_uniform(&s);
             double after = expectation(c, theta, o);
             theta[p] = keep;
             worst = fmax(worst, fabs(after - before));
@@ -489,15 +480,18 @@ Test(lints, no_effect_is_sound_on_random_circuits)
     uint64_t s = 2024;
     int flagged = 0, circuits = 0, missed = 0;
     for (int trial = 0; trial < 300; trial++) {
-        unsigned n = 2 + (unsigned)(rng_next(&s) % 2), m = 2 + (unsigned)(rng_next(&s) % 3);
+        unsigned n = 2 + (unsigned)(test_random_next(&s) % 2),
+                 m = 2 + (unsigned)(test_random_next(&s) % 3);
         StrBuf src = {0};
         sb_printf(&src, "ansatz r;\nqubit[%u] q;\n", n);
         for (unsigned p = 0; p < m; p++)
             sb_printf(&src, "param p%u;\n", p);
-        unsigned gates = 3 + (unsigned)(rng_next(&s) % 8);
+        unsigned gates = 3 + (unsigned)(test_random_next(&s) % 8);
         for (unsigned g = 0; g < gates; g++) {
-            unsigned a = (unsigned)(rng_next(&s) % n), b = (a + 1 + (unsigned)(rng_next(&s) % (n - 1))) % n;
-            unsigned p = (unsigned)(rng_next(&s) % m), kind = (unsigned)(rng_next(&s) % 16);
+            unsigned a = (unsigned)(test_random_next(&s) % n),
+                     b = (a + 1 + (unsigned)(test_random_next(&s) % (n - 1))) % n;
+            unsigned p = (unsigned)(test_random_next(&s) % m),
+                     kind = (unsigned)(test_random_next(&s) % 16);
             if (kind < 8) {
                 const char *name = one[kind];
                 bool angle = kind < 4;
@@ -509,14 +503,15 @@ Test(lints, no_effect_is_sound_on_random_circuits)
                 sb_printf(&src, "%s%s%s%s q[%u], q[%u];\n", name, angle ? "(" : "",
                           angle ? (const char *[]){"p0", "p1", "p2", "p3"}[p] : "", angle ? ")" : "", a, b);
             } else { /* a summed generator: a total field on every qubit */
-                char f = paulis[rng_next(&s) % 3];
+                char f = paulis[test_random_next(&s) % 3];
                 sb_printf(&src, "evolve(p%u) sum(i in [0:%u]) %c(q[i]);\n", p, n - 1, f);
             }
         }
-        sb_printf(&src, "observe %c(q[%u])", paulis[rng_next(&s) % 3], (unsigned)(rng_next(&s) % n));
-        if (rng_next(&s) % 2)
-            sb_printf(&src, " + 0.5 * %c(q[0]) * %c(q[%u])", paulis[rng_next(&s) % 3],
-                      paulis[rng_next(&s) % 3], n - 1);
+        sb_printf(&src, "observe %c(q[%u])", paulis[test_random_next(&s) % 3],
+                  (unsigned)(test_random_next(&s) % n));
+        if (test_random_next(&s) % 2)
+            sb_printf(&src, " + 0.5 * %c(q[0]) * %c(q[%u])", paulis[test_random_next(&s) % 3],
+                      paulis[test_random_next(&s) % 3], n - 1);
         sb_puts(&src, ";\n");
         Run r = run(src.data);
         circuits++;

@@ -30,6 +30,7 @@
 
 #include "analysis/analysis.h"
 #include "frontend/frontend.h"
+#include "testing.h"
 
 #ifndef ANSC_SOURCE_DIR
 #error "tests/CMakeLists.txt defines ANSC_SOURCE_DIR"
@@ -256,19 +257,6 @@ static double seconds_since(const struct timespec *t0)
 
 /* ---- mutations ---------------------------------------------------------------------- */
 
-/* xorshift64 (Marsaglia): enough for picking positions, and the same on every machine. */
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *state = x;
-}
-
-/* Uniform enough in [0, n); 0 when n is 0. */
-static size_t rng_below(uint64_t *state, size_t n) { return n ? rng_next(state) % n : 0; }
-
 static const char *const dictionary[] = {
     "(", ")", "{", "}", "[", "]", ";", ",", ":", "=", "for", "gate", "sum(", "**", "|+>",
     "|01+->", "|2>", "-D", "99999999999999999999", "1e999", "/*", "*/", "//", "q[100000]",
@@ -308,25 +296,25 @@ static void insert_at(StrBuf *out, Text t, size_t at, const char *ins, size_t n)
 static void mutate_flip(StrBuf *out, Text t, uint64_t *rng)
 {
     put_span(out, t, 0, t.len);
-    size_t flips = 1 + rng_below(rng, 8);
+    size_t flips = 1 + test_xorshift_below(rng, 8);
     for (size_t i = 0; i < flips && out->len > 0; i++) {
-        size_t at = rng_below(rng, out->len);
-        if (rng_below(rng, 3) == 0)
-            out->data[at] = (char)rng_next(rng);
+        size_t at = test_xorshift_below(rng, out->len);
+        if (test_xorshift_below(rng, 3) == 0)
+            out->data[at] = (char)test_xorshift_next(rng);
         else
-            out->data[at] = (char)(out->data[at] ^ (1u << rng_below(rng, 8)));
+            out->data[at] = (char)(out->data[at] ^ (1u << test_xorshift_below(rng, 8)));
     }
 }
 
 static void mutate_insert_bytes(StrBuf *out, Text t, uint64_t *rng)
 {
     StrBuf ins = {0};
-    size_t n = 1 + rng_below(rng, 4);
+    size_t n = 1 + test_xorshift_below(rng, 4);
     for (size_t i = 0; i < n; i++) {
-        if (rng_below(rng, 4) == 0) {
-            sb_putc(&ins, (char)rng_next(rng));
+        if (test_xorshift_below(rng, 4) == 0) {
+            sb_putc(&ins, (char)test_xorshift_next(rng));
         } else {
-            size_t k = rng_below(rng, sizeof odd_bytes / sizeof *odd_bytes);
+            size_t k = test_xorshift_below(rng, sizeof odd_bytes / sizeof *odd_bytes);
             /* "\x00" has strlen 0: write its one byte explicitly */
             if (k == 0)
                 sb_putc(&ins, '\0');
@@ -334,15 +322,15 @@ static void mutate_insert_bytes(StrBuf *out, Text t, uint64_t *rng)
                 sb_puts(&ins, odd_bytes[k]);
         }
     }
-    insert_at(out, t, rng_below(rng, t.len + 1), ins.data, ins.len);
+    insert_at(out, t, test_xorshift_below(rng, t.len + 1), ins.data, ins.len);
     sb_free(&ins);
 }
 
 static void mutate_delete(StrBuf *out, Text t, uint64_t *rng)
 {
-    size_t at = rng_below(rng, t.len + 1);
-    size_t max = rng_below(rng, 4) == 0 ? t.len / 2 + 1 : 64;
-    size_t end = at + 1 + rng_below(rng, max);
+    size_t at = test_xorshift_below(rng, t.len + 1);
+    size_t max = test_xorshift_below(rng, 4) == 0 ? t.len / 2 + 1 : 64;
+    size_t end = at + 1 + test_xorshift_below(rng, max);
     if (end > t.len)
         end = t.len;
     put_span(out, t, 0, at);
@@ -351,12 +339,12 @@ static void mutate_delete(StrBuf *out, Text t, uint64_t *rng)
 
 static void mutate_duplicate(StrBuf *out, Text t, uint64_t *rng)
 {
-    size_t from = rng_below(rng, t.len + 1);
-    size_t to = from + 1 + rng_below(rng, 80);
+    size_t from = test_xorshift_below(rng, t.len + 1);
+    size_t to = from + 1 + test_xorshift_below(rng, 80);
     if (to > t.len)
         to = t.len;
-    size_t at = rng_below(rng, 2) ? to : rng_below(rng, t.len + 1);
-    size_t copies = rng_below(rng, 4) == 0 ? 1 + rng_below(rng, 50) : 1;
+    size_t at = test_xorshift_below(rng, 2) ? to : test_xorshift_below(rng, t.len + 1);
+    size_t copies = test_xorshift_below(rng, 4) == 0 ? 1 + test_xorshift_below(rng, 50) : 1;
     put_span(out, t, 0, at);
     for (size_t i = 0; i < copies; i++)
         put_span(out, t, from, to);
@@ -372,7 +360,7 @@ static void mutate_swap_lines(StrBuf *out, Text t, uint64_t *rng)
         if (t.data[i] == '\n')
             starts[nlines++] = i + 1;
     starts[nlines] = t.len;
-    size_t a = rng_below(rng, nlines), b = rng_below(rng, nlines);
+    size_t a = test_xorshift_below(rng, nlines), b = test_xorshift_below(rng, nlines);
     if (a > b) {
         size_t s = a;
         a = b;
@@ -391,21 +379,21 @@ static void mutate_swap_lines(StrBuf *out, Text t, uint64_t *rng)
 
 static void mutate_truncate(StrBuf *out, Text t, uint64_t *rng)
 {
-    put_span(out, t, 0, rng_below(rng, t.len + 1));
+    put_span(out, t, 0, test_xorshift_below(rng, t.len + 1));
 }
 
 static void mutate_token(StrBuf *out, Text t, uint64_t *rng)
 {
     StrBuf ins = {0};
-    size_t n = 1 + rng_below(rng, 3);
+    size_t n = 1 + test_xorshift_below(rng, 3);
     for (size_t i = 0; i < n; i++) {
-        if (rng_below(rng, 2))
+        if (test_xorshift_below(rng, 2))
             sb_putc(&ins, ' ');
-        sb_puts(&ins, dictionary[rng_below(rng, sizeof dictionary / sizeof *dictionary)]);
+        sb_puts(&ins, dictionary[test_xorshift_below(rng, sizeof dictionary / sizeof *dictionary)]);
     }
     /* Replace a short span as often as inserting: `n - 2` becomes `n - 99999999999999999999`. */
-    size_t at = rng_below(rng, t.len + 1);
-    size_t cut = rng_below(rng, 2) ? 0 : rng_below(rng, 8);
+    size_t at = test_xorshift_below(rng, t.len + 1);
+    size_t cut = test_xorshift_below(rng, 2) ? 0 : test_xorshift_below(rng, 8);
     if (at + cut > t.len)
         cut = t.len - at;
     put_span(out, t, 0, at);
@@ -420,11 +408,11 @@ static void mutate_nesting(StrBuf *out, Text t, uint64_t *rng)
     static const char *const openers[] = {"(", "{", "[", "-", "!", "+", "sum(i in [0:1]) ",
                                           "for i in [0:1000000000] { "};
     static const char *const closers[] = {")", "}", "]", "", "", "", "", "}"};
-    size_t kind = rng_below(rng, sizeof openers / sizeof *openers);
-    size_t depth = rng_below(rng, 2) ? 5000 : 1 + rng_below(rng, 3000);
+    size_t kind = test_xorshift_below(rng, sizeof openers / sizeof *openers);
+    size_t depth = test_xorshift_below(rng, 2) ? 5000 : 1 + test_xorshift_below(rng, 3000);
     StrBuf ins = {0};
-    bool balanced = rng_below(rng, 2);
-    bool in_program = rng_below(rng, 2);
+    bool balanced = test_xorshift_below(rng, 2);
+    bool in_program = test_xorshift_below(rng, 2);
     if (in_program)
         sb_puts(&ins, kind == 7 ? "\n" : "\nobserve evolve_me = ");
     for (size_t i = 0; i < depth; i++)
@@ -437,7 +425,7 @@ static void mutate_nesting(StrBuf *out, Text t, uint64_t *rng)
     if (in_program && kind != 7)
         sb_putc(&ins, ';');
     /* In a program: at the end, where a statement may stand; else anywhere. */
-    insert_at(out, t, in_program ? t.len : rng_below(rng, t.len + 1), ins.data, ins.len);
+    insert_at(out, t, in_program ? t.len : test_xorshift_below(rng, t.len + 1), ins.data, ins.len);
     sb_free(&ins);
 }
 
@@ -479,10 +467,10 @@ static void mutate_havoc(StrBuf *out, Text t, uint64_t *rng)
 {
     StrBuf cur = {0};
     put_span(&cur, t, 0, t.len);
-    size_t steps = 2 + rng_below(rng, 5);
+    size_t steps = 2 + test_xorshift_below(rng, 5);
     for (size_t i = 0; i < steps; i++) {
         StrBuf next = {0};
-        Mutation m = (Mutation)rng_below(rng, MUT_NESTING);
+        Mutation m = (Mutation)test_xorshift_below(rng, MUT_NESTING);
         mutations[m].fn(&next, (Text){cur.data ? cur.data : "", cur.len}, rng);
         sb_free(&cur);
         cur = next;
@@ -524,7 +512,7 @@ static size_t mutate_all(Mutation m)
             uint64_t rng = 0x9E3779B97F4A7C15ull ^ ((uint64_t)m << 48) ^ ((uint64_t)s << 24) ^
                            (uint64_t)(k + 1);
             for (int warm = 0; warm < 4; warm++)
-                rng_next(&rng);
+                test_xorshift_next(&rng);
             StrBuf mutant = {0};
             mutations[m].fn(&mutant, (Text){seed->text, seed->len}, &rng);
             if (dump_dir)

@@ -8,18 +8,10 @@
  * strings come from a fixed-seed xorshift so that a failure reproduces.
  */
 #include "dense.h"
+#include "testing.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
-
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *state = x;
-}
 
 static const char FACTORS[] = "IXYZ";
 
@@ -116,8 +108,8 @@ Test(pauli, random_strings_up_to_four_qubits)
         for (int t = 0; t < 300; t++) {
             char a[4], b[4];
             for (unsigned q = 0; q < n; q++) {
-                a[q] = FACTORS[rng_next(&rng) % 4];
-                b[q] = FACTORS[rng_next(&rng) % 4];
+                a[q] = FACTORS[test_xorshift_next(&rng) % 4];
+                b[q] = FACTORS[test_xorshift_next(&rng) % 4];
             }
             check_pair_dense(a, b, n);
         }
@@ -177,8 +169,9 @@ static void random_big(uint64_t *rng, uint64_t *s, char *factors)
     memset(s, 0, 2 * BIG_W * sizeof *s);
     memset(factors, 'I', BIG_N);
     for (int i = 0; i < 12; i++) {
-        uint32_t q = i % 2 ? hot[rng_next(rng) % 12] : (uint32_t)(rng_next(rng) % BIG_N);
-        char f = FACTORS[rng_next(rng) % 4];
+        uint32_t q =
+            i % 2 ? hot[test_xorshift_next(rng) % 12] : (uint32_t)(test_xorshift_next(rng) % BIG_N);
+        char f = FACTORS[test_xorshift_next(rng) % 4];
         factors[q] = f;
         pauli_set(s, BIG_W, q, f);
     }
@@ -407,7 +400,8 @@ Test(psum, hash_index_many_terms)
     for (int i = 0; i < N; i++) {
         uint64_t *p = strings + (size_t)distinct * 2 * words;
         for (int k = 0; k < 3; k++)
-            pauli_set(p, words, (uint32_t)(rng_next(&rng) % Q), FACTORS[1 + rng_next(&rng) % 3]);
+            pauli_set(p, words, (uint32_t)(test_xorshift_next(&rng) % Q),
+                      FACTORS[1 + test_xorshift_next(&rng) % 3]);
         bool seen = false;
         for (int j = 0; j < distinct && !seen; j++)
             seen = pauli_equal(strings + (size_t)j * 2 * words, p, words);

@@ -17,69 +17,13 @@
 #include "compile.h"
 #include "dense.h"
 #include "reference.h"
+#include "testing.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <stdio.h>
 
-#ifndef ANSC_SOURCE_DIR
-#error "tests/CMakeLists.txt defines ANSC_SOURCE_DIR"
-#endif
-
 /* ---- helpers ------------------------------------------------------------------------- */
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static double rng_uniform(uint64_t *s) { return (double)(rng_next(s) >> 11) * 0x1p-53; }
-static inline uint32_t rng_below(uint64_t *s, uint32_t n) { return (uint32_t)(rng_next(s) % n); }
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = calloc((size_t)len + 1, 1);
-    cr_assert_eq(fread(text, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    return text;
-}
-
-static Compiled *compile_ok(const char *text, Define *defs, size_t ndefs, const char *what)
-{
-    Compiled *c = compile_with(text, defs, ndefs, STAGE_ELABORATE);
-    if (!c->result.ok)
-        diag_render(stderr, &c->diags, DIAG_FORMAT_TEXT, false);
-    cr_assert(c->result.ok, "%s does not compile", what);
-    return c;
-}
-
-static void random_vector(double *v, uint32_t n, uint64_t *seed)
-{
-    for (uint32_t i = 0; i < n; i++)
-        v[i] = (2 * rng_uniform(seed) - 1) * ANS_PI;
-}
-
-/* A random normalised state: generically entangled. */
-static double complex *random_state(uint32_t n, uint64_t *seed)
-{
-    size_t dim = (size_t)1 << n;
-    double complex *psi = malloc(dim * sizeof *psi);
-    double norm = 0;
-    for (size_t b = 0; b < dim; b++) {
-        psi[b] = (rng_uniform(seed) - 0.5) + I * (rng_uniform(seed) - 0.5);
-        norm += creal(psi[b] * conj(psi[b]));
-    }
-    for (size_t b = 0; b < dim; b++)
-        psi[b] /= sqrt(norm);
-    return psi;
-}
 
 /* Tr(ρP) for each state string of the plan, from psi. */
 static double *state_values(const StringSet *ss, const double complex *psi, uint32_t n)
@@ -410,9 +354,9 @@ static void check_circuit(const Circuit *c, uint32_t t, uint64_t *seed, int vect
         stats->slots += p->nslots;
         check_structure(p);
         for (int v = 0; v < vectors; v++) {
-            random_vector(params, c->nparams, seed);
-            random_vector(inputs, c->ninputs, seed);
-            double complex *psi = c->state_input ? random_state(c->nqubits, seed) : NULL;
+            test_random_angles(params, c->nparams, seed);
+            test_random_angles(inputs, c->ninputs, seed);
+            double complex *psi = c->state_input ? test_random_state(c->nqubits, seed) : NULL;
             double *state = c->state_input ? state_values(&ss, psi, c->nqubits) : NULL;
             double value = NAN, want = expected(c, k, t, params, inputs, psi);
             bool with_grad = grads && v == 0;
@@ -472,13 +416,13 @@ static int for_each_example(ExampleFn fn, CheckStats *stats)
             continue;
         char path[512];
         snprintf(path, sizeof path, "%s/examples/%s", ANSC_SOURCE_DIR, e->d_name);
-        char *text = read_text(path);
+        char *text = test_read_file(path);
         files++;
         for (int with_n = 1; with_n >= 0; with_n--) {
             Define d = {.name = "n", .value = 4};
             char what[600];
             snprintf(what, sizeof what, "%s%s", e->d_name, with_n ? " -D n=4" : "");
-            Compiled *c = compile_ok(text, &d, with_n ? 1 : 0, what);
+            Compiled *c = test_compile_text(text, &d, with_n ? 1 : 0, what);
             if (c->result.circuit->nqubits <= 8)
                 fn(c->result.circuit, what, &seed, stats);
             compiled_free(c);
@@ -519,9 +463,9 @@ Test(plan_pauli, every_example_truncated_matches_the_independent_propagation)
 
 Test(plan_pauli, state_input_example_from_an_entangled_state)
 {
-    char *text = read_text(ANSC_SOURCE_DIR "/examples/state_input.ans");
+    char *text = test_read_file(ANSC_SOURCE_DIR "/examples/state_input.ans");
     Define d[2] = {{.name = "n", .value = 6}, {.name = "depth", .value = 2}};
-    Compiled *c = compile_ok(text, d, 2, "state_input.ans");
+    Compiled *c = test_compile_text(text, d, 2, "state_input.ans");
     const Circuit *circ = c->result.circuit;
     cr_assert(circ->state_input);
     uint64_t seed = 7;
@@ -553,25 +497,25 @@ Test(plan_pauli, state_input_example_from_an_entangled_state)
 /* An angle: a parameter or input element, affine, or a constant. */
 static void random_angle(StrBuf *sb, uint64_t *seed, uint32_t nparams)
 {
-    switch (rng_below(seed, 6)) {
-    case 0: sb_printf(sb, "th[%u]", rng_below(seed, nparams)); break;
-    case 1: sb_printf(sb, "0.5 * th[%u] + 0.3", rng_below(seed, nparams)); break;
-    case 2: sb_printf(sb, "-2 * th[%u]", rng_below(seed, nparams)); break;
-    case 3: sb_printf(sb, "x[%u]", rng_below(seed, 2)); break;
-    case 4: sb_printf(sb, "1.5 * x[%u] - 0.2", rng_below(seed, 2)); break;
-    default: sb_printf(sb, "%.3f", 4 * rng_uniform(seed) - 2); break;
+    switch (test_random_below(seed, 6)) {
+    case 0: sb_printf(sb, "th[%u]", test_random_below(seed, nparams)); break;
+    case 1: sb_printf(sb, "0.5 * th[%u] + 0.3", test_random_below(seed, nparams)); break;
+    case 2: sb_printf(sb, "-2 * th[%u]", test_random_below(seed, nparams)); break;
+    case 3: sb_printf(sb, "x[%u]", test_random_below(seed, 2)); break;
+    case 4: sb_printf(sb, "1.5 * x[%u] - 0.2", test_random_below(seed, 2)); break;
+    default: sb_printf(sb, "%.3f", 4 * test_random_uniform(seed) - 2); break;
     }
 }
 
 /* Three distinct qubits. */
 static void random_qubits(uint64_t *seed, uint32_t n, uint32_t q[3])
 {
-    q[0] = rng_below(seed, n);
+    q[0] = test_random_below(seed, n);
     do
-        q[1] = rng_below(seed, n);
+        q[1] = test_random_below(seed, n);
     while (q[1] == q[0]);
     do
-        q[2] = rng_below(seed, n);
+        q[2] = test_random_below(seed, n);
     while (q[2] == q[0] || q[2] == q[1]);
 }
 
@@ -580,7 +524,7 @@ static void random_string(StrBuf *sb, uint64_t *seed, uint32_t n, uint32_t weigh
     uint32_t q[3];
     random_qubits(seed, n, q);
     for (uint32_t i = 0; i < weight; i++)
-        sb_printf(sb, "%s%c(q[%u])", i ? " * " : "", "XYZ"[rng_below(seed, 3)], q[i]);
+        sb_printf(sb, "%s%c(q[%u])", i ? " * " : "", "XYZ"[test_random_below(seed, 3)], q[i]);
 }
 
 /* A random .ans source: n qubits (n >= 3), Clifford, fixed and rotation gates, commuting
@@ -596,26 +540,26 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
     sb_printf(&sb, "ansatz random(n = %u);\nqubit[n] q;\nparam th[%u];\ninput x[2];\nstate |", n,
               nparams);
     for (uint32_t i = 0; i < n; i++)
-        sb_putc(&sb, "01+-"[rng_below(seed, 4)]);
+        sb_putc(&sb, "01+-"[test_random_below(seed, 4)]);
     sb_puts(&sb, ">;\n");
     for (uint32_t g = 0; g < ngates; g++) {
         uint32_t q[3];
         random_qubits(seed, n, q);
-        uint32_t kind = rng_below(seed, 20);
+        uint32_t kind = test_random_below(seed, 20);
         if (kind < 5)
-            sb_printf(&sb, "%s q[%u];\n", clifford1[rng_below(seed, 9)], q[0]);
+            sb_printf(&sb, "%s q[%u];\n", clifford1[test_random_below(seed, 9)], q[0]);
         else if (kind < 9)
-            sb_printf(&sb, "%s q[%u], q[%u];\n", clifford2[rng_below(seed, 5)], q[0], q[1]);
+            sb_printf(&sb, "%s q[%u], q[%u];\n", clifford2[test_random_below(seed, 5)], q[0], q[1]);
         else if (kind < 10)
-            sb_printf(&sb, "%s q[%u];\n", rng_below(seed, 2) ? "t" : "tdg", q[0]);
+            sb_printf(&sb, "%s q[%u];\n", test_random_below(seed, 2) ? "t" : "tdg", q[0]);
         else if (kind < 11)
             sb_printf(&sb, "ccx q[%u], q[%u], q[%u];\n", q[0], q[1], q[2]);
         else if (kind < 14) {
-            sb_printf(&sb, "%s(", rot1[rng_below(seed, 4)]);
+            sb_printf(&sb, "%s(", rot1[test_random_below(seed, 4)]);
             random_angle(&sb, seed, nparams);
             sb_printf(&sb, ") q[%u];\n", q[0]);
         } else if (kind < 17) {
-            sb_printf(&sb, "%s(", rot2[rng_below(seed, 8)]);
+            sb_printf(&sb, "%s(", rot2[test_random_below(seed, 8)]);
             random_angle(&sb, seed, nparams);
             sb_printf(&sb, ") q[%u], q[%u];\n", q[0], q[1]);
         } else if (kind < 18) {
@@ -635,18 +579,18 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
             sb_puts(&sb, "evolve(");
             random_angle(&sb, seed, nparams);
             sb_puts(&sb, ") ");
-            sb_printf(&sb, sums[rng_below(seed, 4)], q[0], q[1], q[2]);
+            sb_printf(&sb, sums[test_random_below(seed, 4)], q[0], q[1], q[2]);
             sb_puts(&sb, ";\n");
         }
     }
     for (int o = 0; o < 2; o++) {
         sb_puts(&sb, "observe ");
-        uint32_t terms = 1 + rng_below(seed, 3);
+        uint32_t terms = 1 + test_random_below(seed, 3);
         for (uint32_t t = 0; t < terms; t++) {
-            sb_printf(&sb, "%s%.3f * ", t ? " + " : "", 2 * rng_uniform(seed) - 1);
-            random_string(&sb, seed, n, 1 + rng_below(seed, 3));
+            sb_printf(&sb, "%s%.3f * ", t ? " + " : "", 2 * test_random_uniform(seed) - 1);
+            random_string(&sb, seed, n, 1 + test_random_below(seed, 3));
         }
-        if (rng_below(seed, 2))
+        if (test_random_below(seed, 2))
             sb_puts(&sb, " - 0.25 * I");
         sb_puts(&sb, ";\n");
     }
@@ -658,15 +602,15 @@ Test(plan_pauli, random_circuits_match_the_dense_reference)
     uint64_t seed = 1234;
     CheckStats stats = {0};
     for (int r = 0; r < 60; r++) {
-        uint32_t n = 3 + rng_below(&seed, 3);
-        char *text = random_source(&seed, n, 10 + rng_below(&seed, 40));
-        Compiled *c = compile_ok(text, NULL, 0, text);
+        uint32_t n = 3 + test_random_below(&seed, 3);
+        char *text = random_source(&seed, n, 10 + test_random_below(&seed, 40));
+        Compiled *c = test_compile_text(text, NULL, 0, text);
         check_circuit(c->result.circuit, 0, &seed, 3, true, text, &stats);
         check_circuit(c->result.circuit, n, &seed, 1, false, text, &stats); /* no cut at all */
         /* the independent propagation agrees with the dense reference when nothing is cut */
         double params[6], inputs[2], values[2];
-        random_vector(params, 6, &seed);
-        random_vector(inputs, 2, &seed);
+        test_random_angles(params, 6, &seed);
+        test_random_angles(inputs, 2, &seed);
         ref_run(c->result.circuit, params, inputs, NULL, values);
         for (int k = 0; k < 2; k++) {
             double tp = tp_run(c->result.circuit, c->result.circuit->observables.data[k].op, 0,
@@ -685,10 +629,10 @@ Test(plan_pauli, random_circuits_truncated_match_the_independent_propagation)
     uint64_t seed = 99;
     CheckStats stats = {0};
     for (int r = 0; r < 60; r++) {
-        uint32_t n = 4 + rng_below(&seed, 3);
-        char *text = random_source(&seed, n, 20 + rng_below(&seed, 40));
-        Compiled *c = compile_ok(text, NULL, 0, text);
-        uint32_t t = 1 + rng_below(&seed, 3);
+        uint32_t n = 4 + test_random_below(&seed, 3);
+        char *text = random_source(&seed, n, 20 + test_random_below(&seed, 40));
+        Compiled *c = test_compile_text(text, NULL, 0, text);
+        uint32_t t = 1 + test_random_below(&seed, 3);
         check_circuit(c->result.circuit, t, &seed, 2, true, text, &stats);
         compiled_free(c);
         free(text);
@@ -706,7 +650,7 @@ Test(plan_pauli, large_random_circuits_exercise_the_string_table)
     CheckStats stats = {0};
     for (int r = 0; r < 4; r++) {
         char *text = random_source(&seed, 8, 150);
-        Compiled *c = compile_ok(text, NULL, 0, text);
+        Compiled *c = test_compile_text(text, NULL, 0, text);
         check_circuit(c->result.circuit, 0, &seed, 1, false, text, &stats);
         check_circuit(c->result.circuit, 4, &seed, 1, false, text, &stats);
         compiled_free(c);
@@ -720,7 +664,7 @@ Test(plan_pauli, large_random_circuits_exercise_the_string_table)
 
 Test(plan_pauli, noncommuting_evolve_is_refused_with_its_line)
 {
-    Compiled *c = compile_ok("ansatz a(n = 2);\nqubit[n] q;\nparam t;\nrx(t) q[0];\n"
+    Compiled *c = test_compile_text("ansatz a(n = 2);\nqubit[n] q;\nparam t;\nrx(t) q[0];\n"
                              "evolve(t) X(q[0]) + Z(q[0]) * X(q[1]);\nobserve Z(q[0]);\n",
                              NULL, 0, "non-commuting evolve");
     Arena a;
@@ -738,7 +682,7 @@ Test(plan_pauli, noncommuting_evolve_is_refused_with_its_line)
 
 Test(plan_pauli, slot_budget_is_enforced)
 {
-    Compiled *c = compile_ok("ansatz a(n = 4);\nqubit[n] q;\nparam t[8];\n"
+    Compiled *c = test_compile_text("ansatz a(n = 4);\nqubit[n] q;\nparam t[8];\n"
                              "for i in [0:n - 1] { rx(t[i]) q[i]; }\n"
                              "for i in [0:n - 2] { cx q[i], q[i + 1]; }\n"
                              "for i in [0:n - 1] { ry(t[i + 4]) q[i]; }\n"
@@ -760,7 +704,7 @@ Test(plan_pauli, slot_budget_is_enforced)
 
 Test(plan_pauli, state_input_needs_the_state_strings)
 {
-    Compiled *c = compile_ok("ansatz a(n = 2);\nqubit[n] q;\nparam t;\nstate input;\n"
+    Compiled *c = test_compile_text("ansatz a(n = 2);\nqubit[n] q;\nparam t;\nstate input;\n"
                              "ry(t) q[0];\nobserve Z(q[0]);\n", NULL, 0, "state input");
     Arena a;
     arena_init(&a);

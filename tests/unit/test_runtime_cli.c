@@ -14,6 +14,7 @@
  */
 #include "ansc_sim.h"
 #include "cli.h"
+#include "testing.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -346,6 +347,19 @@ typedef struct BadFile {
     const char *message;
 } BadFile;
 
+/* The run of case i, on the file at path holding cases[i].text: exit status 1, nothing on
+ * stdout, the message after "path:line:col: error: " on stderr. Frees the run. */
+static void expect_bad_file(Run *r, const char *path, const BadFile *c, size_t i)
+{
+    char *where = format("%s%s", path, c->where);
+    cr_expect_eq(r->status, 1, "case %zu", i);
+    cr_expect_str_eq(r->out, "", "case %zu", i);
+    expect_contains(r->err, where);
+    expect_contains(r->err, c->message);
+    free(where);
+    run_free(r);
+}
+
 Test(runtime_cli, bad_parameter_files_name_file_and_line)
 {
     static const BadFile cases[] = {
@@ -364,13 +378,7 @@ Test(runtime_cli, bad_parameter_files_name_file_and_line)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *params = temp_file(cases[i].text);
         Run r = RUN(&SIM_A, "--params", params, "--inputs", inputs);
-        char *where = format("%s%s", params, cases[i].where);
-        cr_expect_eq(r.status, 1, "case %zu", i);
-        cr_expect_str_eq(r.out, "", "case %zu", i);
-        expect_contains(r.err, where);
-        expect_contains(r.err, cases[i].message);
-        free(where);
-        run_free(&r);
+        expect_bad_file(&r, params, &cases[i], i);
         remove_file(params);
     }
     remove_file(inputs);
@@ -502,24 +510,16 @@ Test(runtime_cli, help_lists_every_option)
 
 /* ---- the generator ------------------------------------------------------------------------ */
 
-/* A second implementation of the documented algorithm. */
+/* A second implementation of the documented algorithm: xoshiro256** seeded by four draws
+ * of splitmix64 (testing.h's test_random_next). */
 typedef struct Xoshiro {
     uint64_t w[4];
 } Xoshiro;
 
-static uint64_t reference_splitmix(uint64_t *state)
-{
-    *state += 0x9E3779B97F4A7C15ull;
-    uint64_t z = *state;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 static void reference_seed(Xoshiro *x, uint64_t seed)
 {
     for (int i = 0; i < 4; i++)
-        x->w[i] = reference_splitmix(&seed);
+        x->w[i] = test_random_next(&seed);
 }
 
 static uint64_t rotl(uint64_t v, unsigned k) { return (v << k) | (v >> (64 - k)); }
@@ -724,13 +724,7 @@ Test(runtime_cli, batch_lines_and_json)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         batch = temp_file(cases[i].text);
         r = RUN(&SIM_A, "--batch", batch);
-        char *where = format("%s%s", batch, cases[i].where);
-        cr_expect_eq(r.status, 1, "case %zu", i);
-        cr_expect_str_eq(r.out, "");
-        expect_contains(r.err, where);
-        expect_contains(r.err, cases[i].message);
-        free(where);
-        run_free(&r);
+        expect_bad_file(&r, batch, &cases[i], i);
         remove_file(batch);
     }
 
@@ -797,13 +791,7 @@ Test(runtime_cli, state_values_are_matched_by_canonical_string)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         state = temp_file(cases[i].text);
         r = RUN(&SIM_S, "--params", params, "--state", state);
-        char *where = format("%s%s", state, cases[i].where);
-        cr_expect_eq(r.status, 1, "case %zu", i);
-        cr_expect_str_eq(r.out, "", "case %zu", i);
-        expect_contains(r.err, where);
-        expect_contains(r.err, cases[i].message);
-        free(where);
-        run_free(&r);
+        expect_bad_file(&r, state, &cases[i], i);
         remove_file(state);
     }
     remove_file(params);
@@ -890,15 +878,35 @@ static char *temp_directory(void)
     return dir;
 }
 
+/* What a --train test works in: the training file and its samples, and an empty temporary
+ * directory holding the --save path; train_setup_free removes them all. */
+typedef struct TrainSetup {
+    double xs[TRAIN_SAMPLES], ys[TRAIN_SAMPLES];
+    char *data, *dir, *saved;
+} TrainSetup;
+
+static void train_setup(TrainSetup *t, const char *save_name)
+{
+    t->data = train_file(t->xs, t->ys);
+    t->dir = temp_directory();
+    t->saved = format("%s/%s", t->dir, save_name);
+}
+
+static void train_setup_free(TrainSetup *t)
+{
+    remove_file(t->saved);
+    rmdir(t->dir);
+    free(t->dir);
+    remove_file(t->data);
+}
+
 Test(runtime_cli, training_reaches_the_known_optimum)
 {
-    double xs[TRAIN_SAMPLES], ys[TRAIN_SAMPLES];
-    char *data = train_file(xs, ys);
+    TrainSetup train;
+    train_setup(&train, "params.txt");
     char *start = temp_file("0.1 0.2\n");
-    char *dir = temp_directory();
-    char *saved = format("%s/params.txt", dir);
-    Run r = RUN(&SIM_A, "--train", data, "--params", start, "--epochs", "600", "--lr", "0.05",
-                "--save", saved);
+    Run r = RUN(&SIM_A, "--train", train.data, "--params", start, "--epochs", "600", "--lr", "0.05",
+                "--save", train.saved);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_expect_str_eq(r.err, "");
 
@@ -917,7 +925,7 @@ Test(runtime_cli, training_reaches_the_known_optimum)
     cr_expect_eq(strchr(line, '\n')[1], '\0');
 
     const double p0[2] = {0.1, 0.2};
-    double expected_first = train_loss(p0, xs, ys, NULL);
+    double expected_first = train_loss(p0, train.xs, train.ys, NULL);
     cr_expect(fabs(losses[0] - expected_first) <= 1e-15 * expected_first, "%.17g vs %.17g",
               losses[0], expected_first);
     cr_expect_gt(losses[0], 0.1);
@@ -931,38 +939,33 @@ Test(runtime_cli, training_reaches_the_known_optimum)
 
     /* The saved vector is the final one: its loss is the final loss, and it fits. */
     double p[2];
-    read_saved(saved, p, 2);
-    cr_expect(fabs(train_loss(p, xs, ys, NULL) - last) <= 1e-15);
+    read_saved(train.saved, p, 2);
+    cr_expect(fabs(train_loss(p, train.xs, train.ys, NULL) - last) <= 1e-15);
     for (int m = 0; m < TRAIN_SAMPLES; m++) {
         double v[2];
-        a_values(p, xs[m], v);
-        cr_expect(fabs(v[0] - ys[m]) < 1e-7);
+        a_values(p, train.xs[m], v);
+        cr_expect(fabs(v[0] - train.ys[m]) < 1e-7);
     }
-    cr_expect_eq(directory_entries(dir), 1, "a temporary file was left behind");
+    cr_expect_eq(directory_entries(train.dir), 1, "a temporary file was left behind");
     run_free(&r);
-    remove_file(saved);
-    rmdir(dir);
-    free(dir);
     remove_file(start);
-    remove_file(data);
+    train_setup_free(&train);
 }
 
 Test(runtime_cli, adam_steps_match_a_hand_written_adam)
 {
-    double xs[TRAIN_SAMPLES], ys[TRAIN_SAMPLES];
-    char *data = train_file(xs, ys);
-    char *dir = temp_directory();
-    char *saved = format("%s/p", dir);
+    TrainSetup train;
+    train_setup(&train, "p");
     /* From zeros (no --params): the gradient of f0 in θ0 is 0 there, so Adam's first
      * θ0 step is 0/(0 + ε) = 0 and the ε matters. */
-    Run r = RUN(&SIM_A, "--train", data, "--epochs", "3", "--lr", "0.1", "--save", saved,
-                "--format", "json");
+    Run r = RUN(&SIM_A, "--train", train.data, "--epochs", "3", "--lr", "0.1", "--save",
+                train.saved, "--format", "json");
     cr_assert_eq(r.status, 0, "%s", r.err);
 
     double p[2] = {0, 0}, m[2] = {0, 0}, v[2] = {0, 0}, losses[4];
     for (int t = 1; t <= 3; t++) {
         double g[2];
-        losses[t - 1] = train_loss(p, xs, ys, g);
+        losses[t - 1] = train_loss(p, train.xs, train.ys, g);
         for (int j = 0; j < 2; j++) {
             m[j] = 0.9 * m[j] + 0.1 * g[j];
             v[j] = 0.999 * v[j] + 0.001 * g[j] * g[j];
@@ -970,7 +973,7 @@ Test(runtime_cli, adam_steps_match_a_hand_written_adam)
             p[j] -= 0.1 * mh / (sqrt(vh) + 1e-8);
         }
     }
-    losses[3] = train_loss(p, xs, ys, NULL);
+    losses[3] = train_loss(p, train.xs, train.ys, NULL);
 
     json_t *root = json_loads(r.out, 0, NULL);
     cr_assert(root, "%s", r.out);
@@ -982,7 +985,7 @@ Test(runtime_cli, adam_steps_match_a_hand_written_adam)
     cr_expect(fabs(json_real_value(json_object_get(root, "final_loss")) - losses[3]) <=
               1e-14 * losses[3]);
     double saved_p[2];
-    read_saved(saved, saved_p, 2);
+    read_saved(train.saved, saved_p, 2);
     json_t *params = json_object_get(root, "params");
     for (size_t j = 0; j < 2; j++) {
         cr_expect(fabs(saved_p[j] - p[j]) <= 1e-14 * fabs(p[j]) + 1e-300, "%zu: %.17g vs %.17g",
@@ -995,45 +998,41 @@ Test(runtime_cli, adam_steps_match_a_hand_written_adam)
     run_free(&r);
 
     /* --epochs 0: no step, the final loss at the start. */
-    r = RUN(&SIM_A, "--train", data, "--epochs", "0");
-    char *expected = format("final loss %.17g\n", train_loss((double[]){0, 0}, xs, ys, NULL));
+    r = RUN(&SIM_A, "--train", train.data, "--epochs", "0");
+    char *expected =
+        format("final loss %.17g\n", train_loss((double[]){0, 0}, train.xs, train.ys, NULL));
     cr_expect_str_eq(r.out, expected);
     free(expected);
     run_free(&r);
-    remove_file(saved);
-    rmdir(dir);
-    free(dir);
-    remove_file(data);
+    train_setup_free(&train);
 }
 
 Test(runtime_cli, failed_training_leaves_no_file)
 {
-    double xs[TRAIN_SAMPLES], ys[TRAIN_SAMPLES];
-    char *good = train_file(xs, ys);
-    char *dir = temp_directory();
-    char *saved = format("%s/params.txt", dir);
+    TrainSetup train;
+    train_setup(&train, "params.txt");
 
     /* A bad line: nothing written at all. */
     char *bad = temp_file("0.1 0.2\n0.3\n");
-    Run r = RUN(&SIM_A, "--train", bad, "--save", saved);
+    Run r = RUN(&SIM_A, "--train", bad, "--save", train.saved);
     cr_expect_eq(r.status, 1);
     char *where = format("%s:2: error: expected 1 input value and a label, found 1", bad);
     expect_contains(r.err, where);
     free(where);
-    cr_expect_eq(directory_entries(dir), 0);
+    cr_expect_eq(directory_entries(train.dir), 0);
     run_free(&r);
     remove_file(bad);
 
     /* A failing gradient after the temporary file exists: it is removed, and a file already
      * at the target is left as it was. */
-    FILE *f = fopen(saved, "w");
+    FILE *f = fopen(train.saved, "w");
     fputs("old\n", f);
     fclose(f);
-    r = RUN(&SIM_FAILING, "--train", good, "--save", saved);
+    r = RUN(&SIM_FAILING, "--train", train.data, "--save", train.saved);
     cr_expect_eq(r.status, 1);
     expect_contains(r.err, "evaluation failed: out of memory");
-    cr_expect_eq(directory_entries(dir), 1);
-    f = fopen(saved, "r");
+    cr_expect_eq(directory_entries(train.dir), 1);
+    f = fopen(train.saved, "r");
     char text[16] = "";
     cr_expect(fgets(text, sizeof text, f) != NULL);
     fclose(f);
@@ -1041,7 +1040,7 @@ Test(runtime_cli, failed_training_leaves_no_file)
     run_free(&r);
 
     /* Nowhere to write. */
-    r = RUN(&SIM_A, "--train", good, "--save", "/nonexistent/ansc/params.txt");
+    r = RUN(&SIM_A, "--train", train.data, "--save", "/nonexistent/ansc/params.txt");
     cr_expect_eq(r.status, 1);
     expect_contains(r.err, "/nonexistent/ansc/params.txt: error: cannot create a file beside it");
     cr_expect_str_eq(r.out, "");
@@ -1054,13 +1053,10 @@ Test(runtime_cli, failed_training_leaves_no_file)
     expect_contains(r.err, "no samples to train on");
     run_free(&r);
     remove_file(empty);
-    r = RUN(&SIM_A_NO_GRAD, "--train", good);
+    r = RUN(&SIM_A_NO_GRAD, "--train", train.data);
     cr_expect_eq(r.status, 1);
     expect_contains(r.err, "no gradient function");
     run_free(&r);
 
-    remove_file(saved);
-    rmdir(dir);
-    free(dir);
-    remove_file(good);
+    train_setup_free(&train);
 }

@@ -20,20 +20,12 @@
  */
 #include "analysis/analysis.h"
 #include "dense.h"
+#include "testing.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static uint64_t rng_next(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *state = x;
-}
 
 /* ---- generators ----------------------------------------------------------------------- */
 
@@ -606,7 +598,7 @@ static BruteResult brute_structure(uint32_t n, PauliSum **gens, size_t k, uint64
     uint32_t *word = calloc(m + 1, 4), *from = calloc(m + 1, 4), got = 0;
     Rows span = rows_new(q, m, m);
     for (uint32_t i = 0; i < m; i++)
-        spin[i] = rng_next(rng) % q;
+        spin[i] = test_xorshift_next(rng) % q;
     memcpy(v, spin, m * 8);
     got = rows_add(&span, v);
     for (uint32_t t = 0; t < got; t++)
@@ -723,7 +715,7 @@ static BruteResult brute_structure(uint32_t n, PauliSum **gens, size_t k, uint64
     for (int trial = 0; trial < 16 && m; trial++) {
         memset(P, 0, (size_t)m * m * 8);
         for (uint32_t e = 0; e < dimc; e++) {
-            uint64_t r = rng_next(rng) % q;
+            uint64_t r = test_xorshift_next(rng) % q;
             for (size_t i = 0; i < (size_t)m * m; i++)
                 P[i] = BADD(P[i], BMUL(r, T[(size_t)e * m * m + i]));
         }
@@ -776,7 +768,7 @@ static BruteResult brute_structure(uint32_t n, PauliSum **gens, size_t k, uint64
         for (uint32_t i = 0; i < m; i++)
             trace = BADD(trace, pi[(size_t)i * m + i]);
         for (uint32_t i = 0; i < m; i++)
-            y[i] = rng_next(rng) % q;
+            y[i] = test_xorshift_next(rng) % q;
         for (uint32_t i = 0; i < m; i++) {
             uint64_t acc = 0;
             for (uint32_t l = 0; l < m; l++)
@@ -922,19 +914,20 @@ Test(structure, random_generator_sets_agree_with_the_brute_force)
     for (int trial = 0; trial < 300; trial++) {
         Arena a;
         arena_init(&a);
-        uint32_t n = 2 + (uint32_t)(rng_next(&rng) % 2);
-        size_t k = 2 + (size_t)(rng_next(&rng) % 2);
+        uint32_t n = 2 + (uint32_t)(test_xorshift_next(&rng) % 2);
+        size_t k = 2 + (size_t)(test_xorshift_next(&rng) % 2);
         bool sums = trial % 2;
         PauliSum *gens[4];
         for (size_t j = 0; j < k; j++) {
             gens[j] = psum_new(&a, n);
-            unsigned terms = sums ? 1 + (unsigned)(rng_next(&rng) % 3) : 1;
+            unsigned terms = sums ? 1 + (unsigned)(test_xorshift_next(&rng) % 3) : 1;
             for (unsigned t = 0; t < terms; t++) {
                 uint64_t p[2] = {0, 0};
                 while (pauli_is_identity(p, 1))
                     for (uint32_t q = 0; q < n; q++)
-                        pauli_set(p, 1, q, "IXYZ"[rng_next(&rng) % 4]);
-                int64_t c = (int64_t)(rng_next(&rng) % 2 + 1) * (rng_next(&rng) % 2 ? 1 : -1);
+                        pauli_set(p, 1, q, "IXYZ"[test_xorshift_next(&rng) % 4]);
+                int64_t c = (int64_t)(test_xorshift_next(&rng) % 2 + 1) *
+                    (test_xorshift_next(&rng) % 2 ? 1 : -1);
                 psum_add(&a, gens[j], p, real_int(c));
             }
         }

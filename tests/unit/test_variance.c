@@ -16,21 +16,13 @@
 #include "analysis/analysis.h"
 #include "compile.h"
 #include "reference.h"
+#include "testing.h"
 
 #include <complex.h>
 #include <criterion/criterion.h>
 #include <math.h>
 
 enum { SV_MAX_QUBITS = 6 };
-
-static uint64_t next_random(uint64_t *s)
-{
-    *s += 0x9E3779B97F4A7C15ull;
-    uint64_t z = *s;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 typedef struct Estimate {
     double mean, variance, error; /* error: standard error of the sample variance */
@@ -41,7 +33,7 @@ static Estimate sample(const Circuit *c, int samples, uint64_t seed)
     double *theta = calloc(c->nparams + 1, sizeof *theta), *values = calloc((size_t)samples, sizeof *values);
     for (int s = 0; s < samples; s++) {
         for (uint32_t p = 0; p < c->nparams; p++)
-            theta[p] = 2 * ANS_PI * (double)(next_random(&seed) >> 11) / 9007199254740992.0;
+            theta[p] = 2 * ANS_PI * test_random_uniform(&seed);
         double value[8];
         ref_run(c, theta, NULL, NULL, value);
         values[s] = value[0];
