@@ -269,12 +269,23 @@ static void e_pauli_rotate(Emit *e, const PauliStep *st, const PauliTables *pt, 
  * one basic block). The record below is what the loop reads. */
 enum { EMIT_STRAIGHT_MAX = 64 };
 
-typedef struct StepRecord {
+/* The angle of a step, first in every record a loop reads. */
+typedef struct AngleRecord {
     uint32_t source, index;
     double k, b;
+} AngleRecord;
+
+typedef struct StepRecord {
+    AngleRecord angle;
     uint64_t pairs, scaled, tape; /* element offsets into the pair, scaled and tape arrays */
     uint32_t npairs, nscaled;
 } StepRecord;
+
+/* A statevector rotation: psi ← exp(-iφP) psi for the string (x, z). */
+typedef struct SvRecord {
+    AngleRecord angle;
+    uint64_t x, z;
+} SvRecord;
 
 /* A field of the record at rec. */
 static LLVMValueRef e_field(Emit *e, LLVMValueRef rec, size_t offset, LLVMTypeRef t)
@@ -289,10 +300,10 @@ static LLVMValueRef e_record_phi(Emit *e, LLVMValueRef rec, LLVMValueRef *source
                                  LLVMValueRef *k)
 {
     LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(e->b));
-    *source = e_field(e, rec, offsetof(StepRecord, source), e->i32);
-    *index = e_field(e, rec, offsetof(StepRecord, index), e->i32);
-    *k = e_field(e, rec, offsetof(StepRecord, k), e->f64);
-    LLVMValueRef b = e_field(e, rec, offsetof(StepRecord, b), e->f64);
+    *source = e_field(e, rec, offsetof(AngleRecord, source), e->i32);
+    *index = e_field(e, rec, offsetof(AngleRecord, index), e->i32);
+    *k = e_field(e, rec, offsetof(AngleRecord, k), e->f64);
+    LLVMValueRef b = e_field(e, rec, offsetof(AngleRecord, b), e->f64);
     LLVMBasicBlockRef here = LLVMGetInsertBlock(e->b);
     LLVMBasicBlockRef var = LLVMAppendBasicBlockInContext(e->ctx, fn, "var");
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(e->ctx, fn, "join");
@@ -341,8 +352,8 @@ static void e_pauli_loops(Emit *e, const PauliProgram *p, uint32_t o, LLVMValueR
     uint64_t np = 0, ns = 0;
     for (size_t k = 0; k < n; k++) {
         const PauliStep *st = &p->steps.data[k];
-        recs[k] = (StepRecord){.source = st->angle.source, .index = st->angle.index, .k = st->angle.k,
-                               .b = st->angle.b, .pairs = 2 * np, .scaled = ns, .tape = 2 * np + ns,
+        recs[k] = (StepRecord){.angle = {st->angle.source, st->angle.index, st->angle.k, st->angle.b},
+                               .pairs = 2 * np, .scaled = ns, .tape = 2 * np + ns,
                                .npairs = st->npairs, .nscaled = st->nscaled};
         memcpy(pairs + 2 * np, st->pairs, sizeof *pairs * 2 * st->npairs);
         memcpy(scaled + ns, st->scaled, sizeof *scaled * st->nscaled);
@@ -544,10 +555,104 @@ static LLVMValueRef e_sv_im(Emit *e, const SvProgram *p, const SvStep *st, LLVMV
     return sum;
 }
 
+/* A large statevector program of rotations only: the forward pass, and per observable
+ * the backward pass, as loops over a constant table of SvRecords. */
+static void e_sv_loops(Emit *e, const SvProgram *p, bool grad, LLVMValueRef psi, LLVMValueRef back, LLVMValueRef lam)
+{
+    size_t n = p->steps.len;
+    SvRecord *recs = calloc(n, sizeof *recs);
+    for (size_t k = 0; k < n; k++) {
+        const SvStep *st = &p->steps.data[k];
+        recs[k] = (SvRecord){{st->angle.source, st->angle.index, st->angle.k, st->angle.b}, st->x, st->z};
+    }
+    LLVMValueRef table = e_table(e, recs, sizeof *recs * n);
+    free(recs);
+    LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(e->b));
+    LLVMTypeRef rt[] = {e->ptr, e->i32, e->i64, e->i64, e->f64, e->f64};
+    LLVMTypeRef it[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64};
+    LLVMTypeRef xt[] = {e->ptr, e->i32, e->i64, e->i64};
+    LLVMTypeRef at[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64, e->f64};
+    LLVMValueRef nq = e_i32(e, p->nqubits);
+    uint64_t bytes = (uint64_t)16 << p->nqubits;
+    /* pass -1: forward; pass o: observable o's backward pass */
+    for (int64_t pass = -1; pass < (int64_t)e->plan->nobservables; pass++) {
+        bool backward = pass >= 0;
+        if (backward) {
+            uint32_t o = (uint32_t)pass;
+            const SvObservable *ob = &p->observables[o];
+            LLVMValueRef value = e_f64(e, 0);
+            for (uint32_t i = 0; i < ob->nterms; i++) {
+                LLVMValueRef args[] = {psi, nq, e_i64(e, ob->x[i]), e_i64(e, ob->z[i])};
+                LLVMValueRef x = e_call(e, "ans_sv_expect", e->f64, 4, xt, args);
+                value = LLVMBuildFAdd(e->b, value, LLVMBuildFMul(e->b, e_f64(e, ob->coef[i]), x, ""), "");
+            }
+            e_store(e, value, e->values, o);
+            if (!grad)
+                continue;
+            LLVMBuildMemCpy(e->b, back, 16, psi, 16, e_i64(e, bytes));
+            LLVMBuildMemSet(e->b, lam, LLVMConstInt(e->i8, 0, 0), e_i64(e, bytes), 16);
+            for (uint32_t i = 0; i < ob->nterms; i++) {
+                LLVMValueRef args[] = {lam, psi, nq, e_i64(e, ob->x[i]), e_i64(e, ob->z[i]), e_f64(e, ob->coef[i])};
+                e_call(e, "ans_sv_add_pauli", e->vd, 6, at, args);
+            }
+        }
+        LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b);
+        LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(e->ctx, fn, backward ? "back" : "forward");
+        LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(e->ctx, fn, "done");
+        LLVMBuildBr(e->b, loop);
+        LLVMPositionBuilderAtEnd(e->b, loop);
+        LLVMValueRef i = LLVMBuildPhi(e->b, e->i64, "i");
+        LLVMValueRef roff = LLVMBuildMul(e->b, i, e_i64(e, sizeof(SvRecord)), "");
+        LLVMValueRef rec = LLVMBuildGEP2(e->b, e->i8, table, &roff, 1, "rec");
+        LLVMValueRef source, index, k;
+        LLVMValueRef phi = e_record_phi(e, rec, &source, &index, &k);
+        LLVMValueRef c = e_libm(e, "cos", phi), sn = e_libm(e, "sin", phi);
+        LLVMValueRef x = e_field(e, rec, offsetof(SvRecord, x), e->i64), z = e_field(e, rec, offsetof(SvRecord, z), e->i64);
+        LLVMValueRef next;
+        if (!backward) {
+            LLVMValueRef args[] = {psi, nq, x, z, c, sn};
+            e_call(e, "ans_sv_rotate", e->vd, 6, rt, args);
+            next = LLVMBuildAdd(e->b, i, e_i64(e, 1), "");
+            LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, next, e_i64(e, n), ""), exit, loop);
+        } else {
+            LLVMValueRef iargs[] = {lam, back, nq, x, z};
+            LLVMValueRef im = e_call(e, "ans_sv_im_inner", e->f64, 5, it, iargs);
+            e_record_grad(e, source, index, k, (uint64_t)pass * e->c->nparams,
+                          LLVMBuildFMul(e->b, e_f64(e, 2), im, ""));
+            LLVMValueRef neg = LLVMBuildFNeg(e->b, sn, "");
+            LLVMValueRef a1[] = {back, nq, x, z, c, neg};
+            e_call(e, "ans_sv_rotate", e->vd, 6, rt, a1);
+            LLVMValueRef a2[] = {lam, nq, x, z, c, neg};
+            e_call(e, "ans_sv_rotate", e->vd, 6, rt, a2);
+            next = LLVMBuildSub(e->b, i, e_i64(e, 1), "");
+            LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, i, e_i64(e, 0), ""), exit, loop);
+        }
+        LLVMValueRef vals[] = {e_i64(e, backward ? n - 1 : 0), next};
+        LLVMBasicBlockRef blocks[] = {pre, LLVMGetInsertBlock(e->b)};
+        LLVMAddIncoming(i, vals, blocks, 2);
+        LLVMPositionBuilderAtEnd(e->b, exit);
+    }
+}
+
+static bool sv_only_rotations(const SvProgram *p)
+{
+    for (size_t k = 0; k < p->steps.len; k++)
+        if (p->steps.data[k].kind != SV_ROTATE)
+            return false;
+    return true;
+}
+
 static void e_sv(Emit *e, const SvProgram *p, bool grad, LLVMValueRef psi, LLVMValueRef u, LLVMValueRef back,
                  LLVMValueRef lam)
 {
     size_t nsteps = p->steps.len;
+    if (nsteps > EMIT_STRAIGHT_MAX && sv_only_rotations(p)) {
+        LLVMTypeRef types[] = {e->ptr, e->i32, e->ptr};
+        LLVMValueRef args[] = {psi, e_i32(e, p->nqubits), e_table(e, p->kets, p->nqubits)};
+        e_call(e, "ans_sv_init", e->vd, 3, types, args);
+        e_sv_loops(e, p, grad, psi, back, lam);
+        return;
+    }
     SvTables *t = calloc(nsteps + 1, sizeof *t);
     Trig *trig = calloc(nsteps + 1, sizeof *trig);
     {

@@ -325,3 +325,17 @@ Test(codegen, large_plans_run_as_table_loops_with_the_same_results)
     free(state);
     compiled_free(cc);
 }
+
+Test(codegen, large_statevector_plans_loop_and_match_the_reference)
+{
+    /* A deep hardware-efficient circuit: hundreds of rotations, so the emitted code loops
+     * over a table of statevector records; values and gradients against the reference
+     * (through check_method, JIT included). */
+    char *text = test_read_example("hea_ry_rz_cz");
+    Define d[] = {{.name = "n", .value = 4}, {.name = "layers", .value = 24}};
+    Compiled *cc = test_compile_text(text, d, 2, "hea_ry_rz_cz.ans -D n=4 -D layers=24");
+    free(text);
+    cr_assert_gt(cc->result.circuit->gates.len, 3 * 64);
+    cr_assert(check_method("hea_ry_rz_cz (deep)", cc, METHOD_STATEVECTOR, true));
+    compiled_free(cc);
+}
