@@ -26,11 +26,18 @@
  * step's angle scaled by λ: StepAngle {k = λ·coef, b = λ·offset}. Gates rotating by the
  * constant 0 and generators that are only an identity (a phase) are left out.
  *
- * The basis (plan_dla_basis.c). A string-spanned module has its strings as an orthonormal
- * basis and each A exactly. Otherwise the basis is built again numerically, by a Krylov
- * closure from O' with classical Gram–Schmidt twice, stopped by the exact dimension the
- * analysis found (lie.c's own vectors in doubles are raw brackets, which can be nearly
- * dependent where cancellation made them inaccurate; they decide nothing here).
+ * The basis. A string-spanned module has its strings as an orthonormal basis and each A
+ * exactly. Otherwise the basis is built again numerically, by a Krylov closure from O'
+ * with classical Gram–Schmidt twice, stopped by the exact dimension the analysis found
+ * (lie.c's own vectors in doubles are raw brackets, which can be nearly dependent where
+ * cancellation made them inaccurate — QAOA's cut module has distances of 1e-5 among them;
+ * they decide nothing here, only their strings are used).
+ *
+ * Cost. The closure is O(generators · dim² · strings) (less where the basis is sparse),
+ * each eigen-decomposition O(dim³) (eig.c), the tables 16·dim² bytes per distinct
+ * generator, and a step O(dim²) at run time. Measured (two cores shared with other jobs):
+ * QAOA cut, n = 6, dim 380: 0.4 s; Heisenberg per bond, n = 7, dim 426 over 4,095 strings,
+ * 6 generators: 1.8 s; TFIM chain, n = 30, dim 900: 3.9 s; n = 40, dim 1,600: 32 s.
  */
 #include "codegen.h"
 #include "runtime/ansc_sim.h"
@@ -220,7 +227,7 @@ static bool dla_string_matrices(Arena *a, DlaBasis *b, const DlaAction *act, con
  * stream them once for the whole block, and only the q's the block itself adds are done
  * candidate by candidate.
  */
-#define DLA_BLOCK (1u << 17)
+#define DLA_BLOCK (1u << 20)
 
 typedef struct DlaClosure {
     DlaBasis *b;
@@ -377,7 +384,7 @@ static bool dla_closure(Arena *a, DlaBasis *b, const DlaAction *act, const doubl
             b->a[g][k] = NAN;
     }
     uint32_t per_block = DLA_BLOCK / n / (m ? m : 1); /* q_i's per block */
-    per_block = per_block ? per_block : 1;
+    per_block = per_block < 1 ? 1 : per_block > d ? d : per_block;
     uint32_t max_cand = per_block * m;
     cl.ct = dla_alloc((size_t)n * max_cand, sizeof *cl.ct);
     cl.outside = dla_alloc(cl.total - n + 1, sizeof *cl.outside);

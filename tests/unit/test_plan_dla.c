@@ -400,6 +400,28 @@ Test(plan_dla, constant_and_untouched_observables)
     compiled_free(cc);
 }
 
+Test(plan_dla, clifford_only_circuit_has_a_one_dimensional_module)
+{
+    /* no frame gate: the module is the span of F†OF itself, a sum of strings */
+    const char *src = "ansatz t(n = 3);\nqubit[n] q;\nstate |0+1>;\n"
+                      "h q[0];\ncx q[0], q[1];\ns q[2];\ncz q[1], q[2];\n"
+                      "observe 0.5 * X(q[0]) * X(q[1]) - Z(q[2]) + 0.3 * Y(q[1]) + 0.125 * I;\n";
+    Compiled *cc = compile_ok(src, NULL, 0, "clifford only");
+    const Circuit *c = cc->result.circuit;
+    Frame *f = frame_build(&cc->arena, c);
+    const char *why = NULL;
+    DlaProgram *p = plan_dla(&cc->arena, c, f, 0, 100, NULL, &why);
+    cr_assert_not_null(p, "%s", why);
+    cr_assert_eq(p->dim, 1);
+    cr_assert_eq(p->ngenerators, 0);
+    cr_assert_eq(p->steps.len, 0);
+    double value, want;
+    ref_run(c, NULL, NULL, NULL, &want);
+    cr_assert_eq(dla_run(p, NULL, NULL, NULL, &value, NULL), ANS_OK);
+    cr_assert_float_eq(value, want, 1e-14, "dla %.17g, reference %.17g", value, want);
+    compiled_free(cc);
+}
+
 /* ---- random circuits ----------------------------------------------------------------- */
 
 static void random_angle(StrBuf *sb, uint64_t *seed, uint32_t nparams)
