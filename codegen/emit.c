@@ -340,6 +340,48 @@ static void e_record_grad(Emit *e, LLVMValueRef source, LLVMValueRef index, LLVM
     LLVMPositionBuilderAtEnd(e->b, next);
 }
 
+/* A counted loop over the records of a table: up from 0 or down from n − 1 (n >= 1).
+ * e_loop_begin leaves the builder in the body and returns the record's address;
+ * e_loop_end closes the body and continues after the loop. */
+typedef struct Loop {
+    LLVMBasicBlockRef pre, body, exit;
+    LLVMValueRef i;
+    uint64_t n;
+    bool down;
+} Loop;
+
+static LLVMValueRef e_loop_begin(Emit *e, Loop *l, uint64_t n, bool down, LLVMValueRef table, size_t record)
+{
+    LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(e->b));
+    l->n = n;
+    l->down = down;
+    l->pre = LLVMGetInsertBlock(e->b);
+    l->body = LLVMAppendBasicBlockInContext(e->ctx, fn, down ? "back" : "forward");
+    l->exit = LLVMAppendBasicBlockInContext(e->ctx, fn, "done");
+    LLVMBuildBr(e->b, l->body);
+    LLVMPositionBuilderAtEnd(e->b, l->body);
+    l->i = LLVMBuildPhi(e->b, e->i64, "i");
+    LLVMValueRef off = LLVMBuildMul(e->b, l->i, e_i64(e, record), "");
+    return LLVMBuildGEP2(e->b, e->i8, table, &off, 1, "rec");
+}
+
+static void e_loop_end(Emit *e, Loop *l)
+{
+    LLVMValueRef next, last;
+    if (l->down) {
+        next = LLVMBuildSub(e->b, l->i, e_i64(e, 1), "");
+        last = LLVMBuildICmp(e->b, LLVMIntEQ, l->i, e_i64(e, 0), "");
+    } else {
+        next = LLVMBuildAdd(e->b, l->i, e_i64(e, 1), "");
+        last = LLVMBuildICmp(e->b, LLVMIntEQ, next, e_i64(e, l->n), "");
+    }
+    LLVMBuildCondBr(e->b, last, l->exit, l->body);
+    LLVMValueRef vals[] = {e_i64(e, l->down ? l->n - 1 : 0), next};
+    LLVMBasicBlockRef blocks[] = {l->pre, LLVMGetInsertBlock(e->b)};
+    LLVMAddIncoming(l->i, vals, blocks, 2);
+    LLVMPositionBuilderAtEnd(e->b, l->exit);
+}
+
 /* The steps of a large pauli program as one loop (forward) and, for grad, a second one
  * backwards over the same table. */
 static void e_pauli_loops(Emit *e, const PauliProgram *p, uint32_t o, LLVMValueRef v, bool grad, LLVMValueRef tape,
@@ -365,7 +407,6 @@ static void e_pauli_loops(Emit *e, const PauliProgram *p, uint32_t o, LLVMValueR
     free(recs);
     free(pairs);
     free(scaled);
-    LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(e->b));
     LLVMTypeRef types[] = {e->ptr, e->ptr, e->i32, e->ptr, e->i32, e->f64, e->f64, e->ptr};
     for (int pass = 0; pass < (grad ? 2 : 1); pass++) {
         bool back = pass == 1;
@@ -374,14 +415,8 @@ static void e_pauli_loops(Emit *e, const PauliProgram *p, uint32_t o, LLVMValueR
             e_zero(e, vbar, p->nslots);
             e_reduce_adjoint(e, &p->reduction, rt, vbar);
         }
-        LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b);
-        LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(e->ctx, fn, back ? "back" : "forward");
-        LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(e->ctx, fn, "done");
-        LLVMBuildBr(e->b, loop);
-        LLVMPositionBuilderAtEnd(e->b, loop);
-        LLVMValueRef i = LLVMBuildPhi(e->b, e->i64, "i");
-        LLVMValueRef roff = LLVMBuildMul(e->b, i, e_i64(e, sizeof(StepRecord)), "");
-        LLVMValueRef rec = LLVMBuildGEP2(e->b, e->i8, trec, &roff, 1, "rec");
+        Loop l;
+        LLVMValueRef rec = e_loop_begin(e, &l, n, back, trec, sizeof(StepRecord));
         LLVMValueRef source, index, k;
         LLVMValueRef phi = e_record_phi(e, rec, &source, &index, &k);
         LLVMValueRef c = e_libm(e, "cos", phi), s = e_libm(e, "sin", phi);
@@ -396,22 +431,13 @@ static void e_pauli_loops(Emit *e, const PauliProgram *p, uint32_t o, LLVMValueR
                                c,
                                s,
                                grad ? LLVMBuildGEP2(e->b, e->f64, tape, &to, 1, "") : LLVMConstPointerNull(e->ptr)};
-        LLVMValueRef next;
         if (back) {
             LLVMValueRef d = e_call(e, "ans_pauli_rotate_adjoint", e->f64, 8, types, args);
             e_record_grad(e, source, index, k, (uint64_t)o * e->c->nparams, d);
-            next = LLVMBuildSub(e->b, i, e_i64(e, 1), "");
-            LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, i, e_i64(e, 0), ""), exit, loop);
         } else {
             e_call(e, "ans_pauli_rotate", e->vd, 8, types, args);
-            next = LLVMBuildAdd(e->b, i, e_i64(e, 1), "");
-            LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, next, e_i64(e, n), ""), exit, loop);
         }
-        LLVMValueRef start = e_i64(e, back ? n - 1 : 0);
-        LLVMValueRef vals[] = {start, next};
-        LLVMBasicBlockRef blocks[] = {pre, LLVMGetInsertBlock(e->b)};
-        LLVMAddIncoming(i, vals, blocks, 2);
-        LLVMPositionBuilderAtEnd(e->b, exit);
+        e_loop_end(e, &l);
     }
     if (!grad)
         e_store(e, e_reduce(e, &p->reduction, rt, v), e->values, o);
@@ -567,7 +593,6 @@ static void e_sv_loops(Emit *e, const SvProgram *p, bool grad, LLVMValueRef psi,
     }
     LLVMValueRef table = e_table(e, recs, sizeof *recs * n);
     free(recs);
-    LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(e->b));
     LLVMTypeRef rt[] = {e->ptr, e->i32, e->i64, e->i64, e->f64, e->f64};
     LLVMTypeRef it[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64};
     LLVMTypeRef xt[] = {e->ptr, e->i32, e->i64, e->i64};
@@ -596,24 +621,15 @@ static void e_sv_loops(Emit *e, const SvProgram *p, bool grad, LLVMValueRef psi,
                 e_call(e, "ans_sv_add_pauli", e->vd, 6, at, args);
             }
         }
-        LLVMBasicBlockRef pre = LLVMGetInsertBlock(e->b);
-        LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(e->ctx, fn, backward ? "back" : "forward");
-        LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(e->ctx, fn, "done");
-        LLVMBuildBr(e->b, loop);
-        LLVMPositionBuilderAtEnd(e->b, loop);
-        LLVMValueRef i = LLVMBuildPhi(e->b, e->i64, "i");
-        LLVMValueRef roff = LLVMBuildMul(e->b, i, e_i64(e, sizeof(SvRecord)), "");
-        LLVMValueRef rec = LLVMBuildGEP2(e->b, e->i8, table, &roff, 1, "rec");
+        Loop l;
+        LLVMValueRef rec = e_loop_begin(e, &l, n, backward, table, sizeof(SvRecord));
         LLVMValueRef source, index, k;
         LLVMValueRef phi = e_record_phi(e, rec, &source, &index, &k);
         LLVMValueRef c = e_libm(e, "cos", phi), sn = e_libm(e, "sin", phi);
         LLVMValueRef x = e_field(e, rec, offsetof(SvRecord, x), e->i64), z = e_field(e, rec, offsetof(SvRecord, z), e->i64);
-        LLVMValueRef next;
         if (!backward) {
             LLVMValueRef args[] = {psi, nq, x, z, c, sn};
             e_call(e, "ans_sv_rotate", e->vd, 6, rt, args);
-            next = LLVMBuildAdd(e->b, i, e_i64(e, 1), "");
-            LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, next, e_i64(e, n), ""), exit, loop);
         } else {
             LLVMValueRef iargs[] = {lam, back, nq, x, z};
             LLVMValueRef im = e_call(e, "ans_sv_im_inner", e->f64, 5, it, iargs);
@@ -624,13 +640,8 @@ static void e_sv_loops(Emit *e, const SvProgram *p, bool grad, LLVMValueRef psi,
             e_call(e, "ans_sv_rotate", e->vd, 6, rt, a1);
             LLVMValueRef a2[] = {lam, nq, x, z, c, neg};
             e_call(e, "ans_sv_rotate", e->vd, 6, rt, a2);
-            next = LLVMBuildSub(e->b, i, e_i64(e, 1), "");
-            LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntEQ, i, e_i64(e, 0), ""), exit, loop);
         }
-        LLVMValueRef vals[] = {e_i64(e, backward ? n - 1 : 0), next};
-        LLVMBasicBlockRef blocks[] = {pre, LLVMGetInsertBlock(e->b)};
-        LLVMAddIncoming(i, vals, blocks, 2);
-        LLVMPositionBuilderAtEnd(e->b, exit);
+        e_loop_end(e, &l);
     }
 }
 
