@@ -640,8 +640,8 @@ static void eig_reflect_real(const double *a, const double *beta, uint32_t m, do
 
 /*
  * The eigenpairs of the m × m Hermitian (ar, ai) (destroyed): lambda[j] and the
- * eigenvector as row j of (vr, vi), the two halves of v (2 · m × m). A purely imaginary matrix (zero real part,
- * so ai is real antisymmetric) takes the real path.
+ * eigenvector as row j of (vr, vi), the two halves of v (2 · m × m). A purely imaginary
+ * matrix (zero real part, so ai is real antisymmetric) takes the real path.
  */
 static void eig_dense(double *ar, double *ai, uint32_t m, double *lambda, double *v)
 {

@@ -500,8 +500,10 @@ static bool dla_basis_build(Arena *a, DlaBasis *b, const LieSpace *space, const 
             stringset_add(&b->strings, stringset_get(&space->set, k), NULL);
     else
         for (uint32_t k = 0; k < space->dim; k++)
-            for (uint32_t e = 0; e < space->basis[k].len; e++)
-                stringset_add(&b->strings, stringset_get(&space->set, space->basis[k].col[e]), NULL);
+            for (uint32_t e = 0; e < space->basis[k].len; e++) {
+                const uint64_t *p = stringset_get(&space->set, space->basis[k].col[e]);
+                stringset_add(&b->strings, p, NULL);
+            }
     b->nstrings = b->strings.len;
     DlaAction *act = dla_alloc(ngens + 1, sizeof *act);
     double *gnorm = dla_alloc(ngens + 1, sizeof *gnorm);
@@ -537,25 +539,6 @@ static bool dla_basis_build(Arena *a, DlaBasis *b, const LieSpace *space, const 
 
 /* ---- the reduction ---------------------------------------------------------------------- */
 
-/* Tr(ρP) for the circuit's product state: the product over P's factors of <ket|f|ket>,
- * ±1 for Z on |0>, |1> and X on |+>, |->, else 0. */
-static double dla_product_expectation(const Circuit *c, const uint64_t *p, uint32_t words)
-{
-    double e = 1;
-    for (uint32_t wd = 0; wd < words && e != 0; wd++)
-        for (uint64_t m = p[wd] | p[words + wd]; m && e != 0; m &= m - 1) {
-            uint32_t q = wd * 64 + (uint32_t)__builtin_ctzll(m);
-            int f = pauli_get(p, words, q);
-            switch (c->state[q]) {
-            case KET_0: e *= f == 2 ? 1 : 0; break;
-            case KET_1: e *= f == 2 ? -1 : 0; break;
-            case KET_PLUS: e *= f == 1 ? 1 : 0; break;
-            case KET_MINUS: e *= f == 1 ? -1 : 0; break;
-            }
-        }
-    return e;
-}
-
 /* q_jP: the basis vector j's coefficient at the module string P. */
 static double dla_coefficient(const DlaBasis *b, uint32_t j, uint32_t p)
 {
@@ -571,7 +554,8 @@ static void dla_reduction(Arena *a, const DlaBasis *b, const Circuit *c, StringS
     if (!state_strings) {
         double *t = arena_alloc(a, (d + 1) * sizeof *t);
         for (uint32_t p = 0; p < b->nstrings; p++) {
-            double e = dla_product_expectation(c, stringset_get(&b->strings, p), b->strings.words);
+            double e = plan_product_expectation(c, stringset_get(&b->strings, p),
+                                                b->strings.words);
             for (uint32_t j = 0; e != 0 && j < d; j++)
                 t[j] += dla_coefficient(b, j, p) * e;
         }

@@ -13,22 +13,18 @@
 #include "codegen/codegen.h"
 
 #include <complex.h>
+#include "testing.h"
+
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t rng_next(uint64_t *s)
+/* Uniform in [-1, 1) from the shared xorshift64. */
+static double rng_real(uint64_t *s)
 {
-    uint64_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *s = x;
+    return (double)(test_xorshift_next(s) >> 11) * 0x1p-52 - 1.0;
 }
-
-/* Uniform in [-1, 1). */
-static double rng_real(uint64_t *s) { return (double)(rng_next(s) >> 11) * 0x1p-52 - 1.0; }
 
 typedef double complex cplx;
 
@@ -216,7 +212,8 @@ Test(eig, distinct_known_spectrum_eigenvectors_match)
         cplx overlap = 0;
         for (uint32_t i = 0; i < n; i++)
             overlap += conj(u[(size_t)i * n + k]) * at(v, n, i, j);
-        cr_expect(fabs(cabs(overlap) - 1) < 1e-12, "column %u: |<v0, v>| = %.17g", j, cabs(overlap));
+        cr_expect(fabs(cabs(overlap) - 1) < 1e-12, "column %u: |<v0, v>| = %.17g", j,
+                  cabs(overlap));
     }
     free(u);
     free(v);
@@ -275,8 +272,9 @@ Test(eig, imaginary_antisymmetric_matrices)
             }
         double *lambda = check_decomposition(h, n, 1e-13 * n, NULL);
         for (uint32_t j = 0; j < n; j++)
-            cr_expect(fabs(lambda[j] + lambda[n - 1 - j]) < 1e-12 * n, "n = %u: λ[%u] = %g, λ[%u] = %g",
-                      n, j, lambda[j], n - 1 - j, lambda[n - 1 - j]);
+            cr_expect(fabs(lambda[j] + lambda[n - 1 - j]) < 1e-12 * n,
+                      "n = %u: λ[%u] = %g, λ[%u] = %g", n, j, lambda[j], n - 1 - j,
+                      lambda[n - 1 - j]);
         if (n % 2)
             cr_expect(fabs(lambda[n / 2]) < 1e-12 * n);
         free(lambda);

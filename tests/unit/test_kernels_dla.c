@@ -12,21 +12,18 @@
 #include "codegen/codegen.h"
 #include "runtime/kernels.h"
 
+#include "testing.h"
+
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t rng_next(uint64_t *s)
+/* Uniform in [-1, 1) from the shared xorshift64. */
+static double rng_real(uint64_t *s)
 {
-    uint64_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *s = x;
+    return (double)(test_xorshift_next(s) >> 11) * 0x1p-52 - 1.0;
 }
-
-static double rng_real(uint64_t *s) { return (double)(rng_next(s) >> 11) * 0x1p-52 - 1.0; }
 
 /* out = a·b for d × d real row-major (out not aliased). */
 static void mat_mul(double *out, const double *a, const double *b, uint32_t d)
@@ -177,7 +174,8 @@ Test(kernels_dla, two_by_two_by_hand)
     cr_expect(fabs(v[1] - (s * 0.6 + c * -0.2)) < 1e-15);
     /* adjoint: E = vbar · R(φa) old, dE/dφ = a · vbar · R'(φa) old */
     double old[2] = {0.6, -0.2}, vbar[2] = {0.25, 0.9};
-    double expected = a * (vbar[0] * (-s * old[0] - c * old[1]) + vbar[1] * (c * old[0] - s * old[1]));
+    double expected =
+        a * (vbar[0] * (-s * old[0] - c * old[1]) + vbar[1] * (c * old[0] - s * old[1]));
     double g = ans_dla_step_adjoint(vbar, 2, w, lambda, phi, old, scratch);
     cr_expect(fabs(g - expected) < 1e-15, "dE/dφ = %.17g, expected %.17g", g, expected);
     cr_expect(fabs(vbar[0] - (c * 0.25 + s * 0.9)) < 1e-15);
@@ -213,10 +211,11 @@ Test(kernels_dla, adjoint_against_finite_differences_and_the_inverse)
         double *inverse = mat_exp(a, d, -phi);
         mat_vec(expected, inverse, vbar, d, false);
         double g = ans_dla_step_adjoint(vbar, d, tab.w, tab.lambda, phi, old, scratch);
-        cr_expect(fabs(g - fd) < 1e-8 * (1 + fabs(fd)), "d = %u: dE/dφ = %.12g, fd %.12g", d, g, fd);
+        cr_expect(fabs(g - fd) < 1e-8 * (1 + fabs(fd)), "d = %u: dE/dφ = %.12g, fd %.12g", d, g,
+                  fd);
         for (uint32_t i = 0; i < d; i++)
-            cr_expect(fabs(vbar[i] - expected[i]) < 1e-12 * d, "d = %u: vbar[%u] = %.17g, expected %.17g",
-                      d, i, vbar[i], expected[i]);
+            cr_expect(fabs(vbar[i] - expected[i]) < 1e-12 * d,
+                      "d = %u: vbar[%u] = %.17g, expected %.17g", d, i, vbar[i], expected[i]);
         /* and dE/dφ = vbar · A · new exactly as the contract states */
         double *nv = malloc(d * sizeof *nv), *anv = malloc(d * sizeof *anv);
         double *fwd = mat_exp(a, d, phi);

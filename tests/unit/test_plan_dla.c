@@ -17,85 +17,23 @@
  */
 #include "codegen/codegen.h"
 #include "runtime/ansc_sim.h"
-#include "compile.h"
 #include "reference.h"
-
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <time.h>
-
-#ifndef ANSC_SOURCE_DIR
-#error "tests/CMakeLists.txt defines ANSC_SOURCE_DIR"
-#endif
+#include "testing.h"
 
 /* ---- helpers ------------------------------------------------------------------------- */
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static double rng_uniform(uint64_t *s) { return (double)(rng_next(s) >> 11) * 0x1p-53; }
-static uint32_t rng_below(uint64_t *s, uint32_t n) { return (uint32_t)(rng_next(s) % n); }
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = calloc((size_t)len + 1, 1);
-    cr_assert_eq(fread(text, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    return text;
-}
-
-static Compiled *compile_ok(const char *text, Define *defs, size_t ndefs, const char *what)
-{
-    Compiled *c = compile_with(text, defs, ndefs, STAGE_ELABORATE);
-    if (!c->result.ok)
-        diag_render(stderr, &c->diags, DIAG_FORMAT_TEXT, false);
-    cr_assert(c->result.ok, "%s does not compile", what);
-    return c;
-}
 
 /* An example with up to two size definitions. */
 static Compiled *compile_example(const char *file, const char *name1, int64_t v1,
                                  const char *name2, int64_t v2, char *what, size_t cap)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/examples/%s", ANSC_SOURCE_DIR, file);
-    char *text = read_text(path);
+    char *text = test_read_example(file);
     Define d[2] = {{.name = name1, .value = v1}, {.name = name2, .value = v2}};
-    snprintf(what, cap, "%s -D %s=%lld%s%s", file, name1, (long long)v1, name2 ? " -D " : "",
-             name2 ? name2 : "");
-    Compiled *c = compile_ok(text, d, name2 ? 2 : 1, what);
+    int len = snprintf(what, cap, "%s.ans -D %s=%lld", file, name1, (long long)v1);
+    if (name2 && len > 0 && (size_t)len < cap)
+        snprintf(what + len, cap - (size_t)len, " -D %s=%lld", name2, (long long)v2);
+    Compiled *c = test_compile_text(text, d, name2 ? 2 : 1, what);
     free(text);
     return c;
-}
-
-static void random_vector(double *v, uint32_t n, uint64_t *seed)
-{
-    for (uint32_t i = 0; i < n; i++)
-        v[i] = (2 * rng_uniform(seed) - 1) * ANS_PI;
-}
-
-/* A random normalised state: generically entangled. */
-static double complex *random_state(uint32_t n, uint64_t *seed)
-{
-    size_t dim = (size_t)1 << n;
-    double complex *psi = malloc(dim * sizeof *psi);
-    double norm = 0;
-    for (size_t b = 0; b < dim; b++) {
-        psi[b] = (rng_uniform(seed) - 0.5) + I * (rng_uniform(seed) - 0.5);
-        norm += creal(psi[b] * conj(psi[b]));
-    }
-    for (size_t b = 0; b < dim; b++)
-        psi[b] /= sqrt(norm);
-    return psi;
 }
 
 /* Tr(ρP) for each state string of the plan, from psi. */
@@ -176,14 +114,15 @@ static void check_circuit(const Circuit *c, uint32_t max_dim, uint64_t *seed, in
         stats->strings_state += ss.len;
         check_structure(p, what);
         for (int v = 0; v < vectors; v++) {
-            random_vector(params, c->nparams, seed);
-            random_vector(inputs, c->ninputs, seed);
-            double complex *psi = c->state_input ? random_state(c->nqubits, seed) : NULL;
+            test_random_angles(params, c->nparams, seed);
+            test_random_angles(inputs, c->ninputs, seed);
+            double complex *psi = c->state_input ? test_random_state(c->nqubits, seed) : NULL;
             double *state = c->state_input ? state_values(&ss, psi, c->nqubits) : NULL;
             double value = NAN, want = expected(c, k, params, inputs, psi);
             bool with_grad = grads && v == 0;
             memset(grad, 0, (c->nparams + 1u) * sizeof *grad);
-            cr_assert_eq(dla_run(p, params, inputs, state, &value, with_grad ? grad : NULL), ANS_OK);
+            cr_assert_eq(dla_run(p, params, inputs, state, &value, with_grad ? grad : NULL),
+                         ANS_OK);
             cr_assert(fabs(value - want) < 1e-10, "%s, %s: dla %.15g, expected %.15g (dim %u)",
                       what, c->observables.data[k].name, value, want, p->dim);
             stats->values++;
@@ -220,28 +159,28 @@ typedef struct ExampleSize {
 } ExampleSize;
 
 static const ExampleSize examples[] = {
-    {"xxz_hva.ans", "n", 4, "layers", 2},
-    {"xxz_hva.ans", "n", 6, "layers", 2},
-    {"heisenberg_per_bond.ans", "n", 4, "layers", 2},
-    {"heisenberg_per_bond.ans", "n", 5, "layers", 2},
-    {"tfim_hva_chain.ans", "n", 4, "layers", 2},
-    {"tfim_hva_chain.ans", "n", 7, "layers", 3},
-    {"tfim_hva_ring.ans", "n", 4, "layers", 3},
-    {"tfim_hva_ring.ans", "n", 6, "layers", 2},
-    {"particle_number.ans", "n", 4, "layers", 2},
-    {"particle_number.ans", "n", 6, "layers", 1},
-    {"permutation_equivariant.ans", "n", 4, "layers", 2},
-    {"permutation_equivariant.ans", "n", 5, "layers", 2},
-    {"qaoa_maxcut.ans", "n", 5, "p", 2},
-    {"qaoa_maxcut.ans", "n", 6, "p", 2},
-    {"free_fermion.ans", "n", 4, "layers", 2},
-    {"free_fermion.ans", "n", 6, "layers", 2},
-    {"tfim_multi_angle.ans", "n", 4, "layers", 2},
-    {"data_reuploading.ans", "n", 3, "layers", 2},
-    {"hea_ry_rz_cz.ans", "n", 3, NULL, 0},
-    {"efficient_su2.ans", "n", 3, "reps", 2},
-    {"strongly_entangling.ans", "n", 3, NULL, 0},
-    {"real_amplitudes.ans", "n", 4, NULL, 0},
+    {"xxz_hva", "n", 4, "layers", 2},
+    {"xxz_hva", "n", 6, "layers", 2},
+    {"heisenberg_per_bond", "n", 4, "layers", 2},
+    {"heisenberg_per_bond", "n", 5, "layers", 2},
+    {"tfim_hva_chain", "n", 4, "layers", 2},
+    {"tfim_hva_chain", "n", 7, "layers", 3},
+    {"tfim_hva_ring", "n", 4, "layers", 3},
+    {"tfim_hva_ring", "n", 6, "layers", 2},
+    {"particle_number", "n", 4, "layers", 2},
+    {"particle_number", "n", 6, "layers", 1},
+    {"permutation_equivariant", "n", 4, "layers", 2},
+    {"permutation_equivariant", "n", 5, "layers", 2},
+    {"qaoa_maxcut", "n", 5, "p", 2},
+    {"qaoa_maxcut", "n", 6, "p", 2},
+    {"free_fermion", "n", 4, "layers", 2},
+    {"free_fermion", "n", 6, "layers", 2},
+    {"tfim_multi_angle", "n", 4, "layers", 2},
+    {"data_reuploading", "n", 3, "layers", 2},
+    {"hea_ry_rz_cz", "n", 3, NULL, 0},
+    {"efficient_su2", "n", 3, "reps", 2},
+    {"strongly_entangling", "n", 3, NULL, 0},
+    {"real_amplitudes", "n", 4, NULL, 0},
 };
 
 Test(plan_dla, examples_match_the_dense_reference, .timeout = 900)
@@ -266,20 +205,21 @@ Test(plan_dla, examples_match_the_dense_reference, .timeout = 900)
 Test(plan_dla, module_dimension_is_the_analysis_module)
 {
     static const ExampleSize same[] = {
-        {"tfim_hva_chain.ans", "n", 6, "layers", 2},
-        {"tfim_hva_ring.ans", "n", 6, "layers", 2},
-        {"heisenberg_per_bond.ans", "n", 5, "layers", 2},
-        {"particle_number.ans", "n", 5, "layers", 2},
-        {"permutation_equivariant.ans", "n", 5, "layers", 2},
-        {"xxz_hva.ans", "n", 6, "layers", 2},
-        {"qaoa_maxcut.ans", "n", 6, "p", 2},
-        {"free_fermion.ans", "n", 5, "layers", 2},
-        {"tfim_multi_angle.ans", "n", 4, "layers", 2},
+        {"tfim_hva_chain", "n", 6, "layers", 2},
+        {"tfim_hva_ring", "n", 6, "layers", 2},
+        {"heisenberg_per_bond", "n", 5, "layers", 2},
+        {"particle_number", "n", 5, "layers", 2},
+        {"permutation_equivariant", "n", 5, "layers", 2},
+        {"xxz_hva", "n", 6, "layers", 2},
+        {"qaoa_maxcut", "n", 6, "p", 2},
+        {"free_fermion", "n", 5, "layers", 2},
+        {"tfim_multi_angle", "n", 4, "layers", 2},
     };
     for (size_t e = 0; e < sizeof same / sizeof *same; e++) {
         char what[256];
         const ExampleSize *x = &same[e];
-        Compiled *cc = compile_example(x->file, x->name1, x->v1, x->name2, x->v2, what, sizeof what);
+        Compiled *cc =
+            compile_example(x->file, x->name1, x->v1, x->name2, x->v2, what, sizeof what);
         const Circuit *c = cc->result.circuit;
         Analysis *an = analyze_circuit(&cc->arena, &cc->diags, c, NULL);
         cr_assert_not_null(an);
@@ -309,7 +249,7 @@ Test(plan_dla, runs_sharing_a_parameter_are_one_step)
 {
     /* qaoa: each layer's eight rzz(2γ) edges are one step, its six rx(2β) another */
     char what[256];
-    Compiled *cc = compile_example("qaoa_maxcut.ans", "n", 6, "p", 3, what, sizeof what);
+    Compiled *cc = compile_example("qaoa_maxcut", "n", 6, "p", 3, what, sizeof what);
     const Circuit *c = cc->result.circuit;
     Frame *f = frame_build(&cc->arena, c);
     const char *why = NULL;
@@ -329,14 +269,14 @@ Test(plan_dla, state_input_from_an_entangled_state)
     char what[256];
     CheckStats stats = {0};
     uint64_t seed = 7;
-    Compiled *c = compile_example("state_input.ans", "n", 4, "depth", 2, what, sizeof what);
+    Compiled *c = compile_example("state_input", "n", 4, "depth", 2, what, sizeof what);
     cr_assert(c->result.circuit->state_input);
     check_circuit(c->result.circuit, 4096, &seed, 4, true, what, &stats);
     compiled_free(c);
-    c = compile_example("state_input.ans", "n", 6, "depth", 1, what, sizeof what);
+    c = compile_example("state_input", "n", 6, "depth", 1, what, sizeof what);
     check_circuit(c->result.circuit, 4096, &seed, 2, true, what, &stats);
     compiled_free(c);
-    c = compile_example("qcnn.ans", "n", 4, NULL, 0, what, sizeof what);
+    c = compile_example("qcnn", "n", 4, NULL, 0, what, sizeof what);
     check_circuit(c->result.circuit, 4096, &seed, 2, true, what, &stats);
     compiled_free(c);
     cr_assert_eq(stats.over_budget, 0);
@@ -347,7 +287,7 @@ Test(plan_dla, state_input_from_an_entangled_state)
 Test(plan_dla, state_input_needs_the_state_strings)
 {
     char what[256];
-    Compiled *cc = compile_example("state_input.ans", "n", 4, "depth", 1, what, sizeof what);
+    Compiled *cc = compile_example("state_input", "n", 4, "depth", 1, what, sizeof what);
     Frame *f = frame_build(&cc->arena, cc->result.circuit);
     const char *why = NULL;
     cr_assert_null(plan_dla(&cc->arena, cc->result.circuit, f, 0, 4096, NULL, &why));
@@ -358,7 +298,7 @@ Test(plan_dla, state_input_needs_the_state_strings)
 Test(plan_dla, over_budget_is_refused_with_the_budget)
 {
     char what[256];
-    Compiled *cc = compile_example("hea_ry_rz_cz.ans", "n", 3, NULL, 0, what, sizeof what);
+    Compiled *cc = compile_example("hea_ry_rz_cz", "n", 3, NULL, 0, what, sizeof what);
     Frame *f = frame_build(&cc->arena, cc->result.circuit);
     const char *why = NULL;
     DlaProgram *p = plan_dla(&cc->arena, cc->result.circuit, f, 0, 40, NULL, &why);
@@ -377,7 +317,7 @@ Test(plan_dla, constant_and_untouched_observables)
                       "observe 0.75 * I;\n"
                       "observe Z(q[2]) - 0.5 * I;\n"
                       "observe X(q[1]) + Z(q[0]);\n";
-    Compiled *cc = compile_ok(src, NULL, 0, "constant observables");
+    Compiled *cc = test_compile_text(src, NULL, 0, "constant observables");
     const Circuit *c = cc->result.circuit;
     Frame *f = frame_build(&cc->arena, c);
     const char *why = NULL;
@@ -406,7 +346,7 @@ Test(plan_dla, clifford_only_circuit_has_a_one_dimensional_module)
     const char *src = "ansatz t(n = 3);\nqubit[n] q;\nstate |0+1>;\n"
                       "h q[0];\ncx q[0], q[1];\ns q[2];\ncz q[1], q[2];\n"
                       "observe 0.5 * X(q[0]) * X(q[1]) - Z(q[2]) + 0.3 * Y(q[1]) + 0.125 * I;\n";
-    Compiled *cc = compile_ok(src, NULL, 0, "clifford only");
+    Compiled *cc = test_compile_text(src, NULL, 0, "clifford only");
     const Circuit *c = cc->result.circuit;
     Frame *f = frame_build(&cc->arena, c);
     const char *why = NULL;
@@ -426,24 +366,24 @@ Test(plan_dla, clifford_only_circuit_has_a_one_dimensional_module)
 
 static void random_angle(StrBuf *sb, uint64_t *seed, uint32_t nparams)
 {
-    switch (rng_below(seed, 6)) {
-    case 0: sb_printf(sb, "th[%u]", rng_below(seed, nparams)); break;
-    case 1: sb_printf(sb, "0.5 * th[%u] + 0.3", rng_below(seed, nparams)); break;
-    case 2: sb_printf(sb, "-2 * th[%u]", rng_below(seed, nparams)); break;
-    case 3: sb_printf(sb, "x[%u]", rng_below(seed, 2)); break;
-    case 4: sb_printf(sb, "1.5 * x[%u] - 0.2", rng_below(seed, 2)); break;
-    default: sb_printf(sb, "%.3f", 4 * rng_uniform(seed) - 2); break;
+    switch (test_random_below(seed, 6)) {
+    case 0: sb_printf(sb, "th[%u]", test_random_below(seed, nparams)); break;
+    case 1: sb_printf(sb, "0.5 * th[%u] + 0.3", test_random_below(seed, nparams)); break;
+    case 2: sb_printf(sb, "-2 * th[%u]", test_random_below(seed, nparams)); break;
+    case 3: sb_printf(sb, "x[%u]", test_random_below(seed, 2)); break;
+    case 4: sb_printf(sb, "1.5 * x[%u] - 0.2", test_random_below(seed, 2)); break;
+    default: sb_printf(sb, "%.3f", 4 * test_random_uniform(seed) - 2); break;
     }
 }
 
 static void random_qubits(uint64_t *seed, uint32_t n, uint32_t q[3])
 {
-    q[0] = rng_below(seed, n);
+    q[0] = test_random_below(seed, n);
     do
-        q[1] = rng_below(seed, n);
+        q[1] = test_random_below(seed, n);
     while (q[1] == q[0]);
     do
-        q[2] = rng_below(seed, n);
+        q[2] = test_random_below(seed, n);
     while (q[2] == q[0] || q[2] == q[1]);
 }
 
@@ -467,26 +407,26 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
     sb_printf(&sb, "ansatz random(n = %u);\nqubit[n] q;\nparam th[%u];\ninput x[2];\nstate |", n,
               nparams);
     for (uint32_t i = 0; i < n; i++)
-        sb_putc(&sb, "01+-"[rng_below(seed, 4)]);
+        sb_putc(&sb, "01+-"[test_random_below(seed, 4)]);
     sb_puts(&sb, ">;\n");
     for (uint32_t g = 0; g < ngates; g++) {
         uint32_t q[3];
         random_qubits(seed, n, q);
-        uint32_t kind = rng_below(seed, 22);
+        uint32_t kind = test_random_below(seed, 22);
         if (kind < 5)
-            sb_printf(&sb, "%s q[%u];\n", clifford1[rng_below(seed, 9)], q[0]);
+            sb_printf(&sb, "%s q[%u];\n", clifford1[test_random_below(seed, 9)], q[0]);
         else if (kind < 8)
-            sb_printf(&sb, "%s q[%u], q[%u];\n", clifford2[rng_below(seed, 5)], q[0], q[1]);
+            sb_printf(&sb, "%s q[%u], q[%u];\n", clifford2[test_random_below(seed, 5)], q[0], q[1]);
         else if (kind < 9)
-            sb_printf(&sb, "%s q[%u];\n", rng_below(seed, 2) ? "t" : "tdg", q[0]);
+            sb_printf(&sb, "%s q[%u];\n", test_random_below(seed, 2) ? "t" : "tdg", q[0]);
         else if (kind < 10)
             sb_printf(&sb, "ccx q[%u], q[%u], q[%u];\n", q[0], q[1], q[2]);
         else if (kind < 13) {
-            sb_printf(&sb, "%s(", rot1[rng_below(seed, 4)]);
+            sb_printf(&sb, "%s(", rot1[test_random_below(seed, 4)]);
             random_angle(&sb, seed, nparams);
             sb_printf(&sb, ") q[%u];\n", q[0]);
         } else if (kind < 16) {
-            sb_printf(&sb, "%s(", rot2[rng_below(seed, 8)]);
+            sb_printf(&sb, "%s(", rot2[test_random_below(seed, 8)]);
             random_angle(&sb, seed, nparams);
             sb_printf(&sb, ") q[%u], q[%u];\n", q[0], q[1]);
         } else if (kind < 17) {
@@ -497,35 +437,37 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
             }
             sb_printf(&sb, ") q[%u];\n", q[0]);
         } else if (kind < 19) { /* a run on one parameter: ZZ edges or mixed axes */
-            uint32_t j = rng_below(seed, nparams), len = 2 + rng_below(seed, 3);
-            bool commuting = rng_below(seed, 2);
+            uint32_t j = test_random_below(seed, nparams), len = 2 + test_random_below(seed, 3);
+            bool commuting = test_random_below(seed, 2);
             for (uint32_t r = 0; r < len; r++) {
                 random_qubits(seed, n, q);
                 if (commuting)
                     sb_printf(&sb, "rzz(%s th[%u]) q[%u], q[%u];\n", r % 2 ? "2 *" : "-0.5 *", j,
                               q[0], q[1]);
                 else
-                    sb_printf(&sb, "%s(th[%u]) q[%u];\n", rot1[rng_below(seed, 3)], j, q[0]);
+                    sb_printf(&sb, "%s(th[%u]) q[%u];\n", rot1[test_random_below(seed, 3)], j,
+                              q[0]);
             }
         } else {
             sb_puts(&sb, "evolve(");
             random_angle(&sb, seed, nparams);
             sb_puts(&sb, ") ");
-            sb_printf(&sb, sums[rng_below(seed, 4)], q[0], q[1], q[2]);
+            sb_printf(&sb, sums[test_random_below(seed, 4)], q[0], q[1], q[2]);
             sb_puts(&sb, ";\n");
         }
     }
     for (int o = 0; o < 2; o++) {
         sb_puts(&sb, "observe ");
-        uint32_t terms = 1 + rng_below(seed, 3);
+        uint32_t terms = 1 + test_random_below(seed, 3);
         for (uint32_t t = 0; t < terms; t++) {
-            uint32_t q[3], weight = 1 + rng_below(seed, 3);
+            uint32_t q[3], weight = 1 + test_random_below(seed, 3);
             random_qubits(seed, n, q);
-            sb_printf(&sb, "%s%.3f * ", t ? " + " : "", 2 * rng_uniform(seed) - 1);
+            sb_printf(&sb, "%s%.3f * ", t ? " + " : "", 2 * test_random_uniform(seed) - 1);
             for (uint32_t i = 0; i < weight; i++)
-                sb_printf(&sb, "%s%c(q[%u])", i ? " * " : "", "XYZ"[rng_below(seed, 3)], q[i]);
+                sb_printf(&sb, "%s%c(q[%u])", i ? " * " : "", "XYZ"[test_random_below(seed, 3)],
+                          q[i]);
         }
-        if (rng_below(seed, 2))
+        if (test_random_below(seed, 2))
             sb_puts(&sb, " - 0.25 * I");
         sb_puts(&sb, ";\n");
     }
@@ -538,8 +480,8 @@ Test(plan_dla, random_circuits_match_the_dense_reference, .timeout = 600)
     CheckStats stats = {0};
     for (int r = 0; r < 80; r++) {
         uint32_t n = r % 8 ? 3 : 4; /* 4 qubits: modules up to 255 dimensions, and slower */
-        char *text = random_source(&seed, n, 8 + rng_below(&seed, 30));
-        Compiled *c = compile_ok(text, NULL, 0, text);
+        char *text = random_source(&seed, n, 8 + test_random_below(&seed, 30));
+        Compiled *c = test_compile_text(text, NULL, 0, text);
         check_circuit(c->result.circuit, 300, &seed, 2, true, text, &stats);
         compiled_free(c);
         free(text);
@@ -555,12 +497,12 @@ Test(plan_dla, random_circuits_from_entangled_states)
     uint64_t seed = 77;
     CheckStats stats = {0};
     for (int r = 0; r < 20; r++) {
-        char *text = random_source(&seed, 3, 6 + rng_below(&seed, 20));
+        char *text = random_source(&seed, 3, 6 + test_random_below(&seed, 20));
         char *at = strstr(text, "state |");
         char *end = strchr(at, ';');
         memset(at, ' ', (size_t)(end - at));
         memcpy(at, "state input", 11);
-        Compiled *c = compile_ok(text, NULL, 0, text);
+        Compiled *c = test_compile_text(text, NULL, 0, text);
         cr_assert(c->result.circuit->state_input);
         check_circuit(c->result.circuit, 300, &seed, 2, true, text, &stats);
         compiled_free(c);
