@@ -53,7 +53,9 @@ double plan_product_expectation(const Circuit *c, const uint64_t *p, uint32_t wo
     return e;
 }
 
-enum { PLAN_AUTO_MAX_SLOTS = 1u << 20 };
+/* auto's budgets: smaller than an explicit method's, so that a method that does not fit
+ * is found out in about a second and the next one gets its turn. */
+enum { PLAN_AUTO_MAX_SLOTS = 1u << 20, PLAN_AUTO_MAX_DIM = 1024 };
 
 /* The plans of every observable with one per-observable planner; false with *why. */
 static bool plan_each(Arena *a, Plan *p, const Circuit *c, const Frame *f, const PlanOptions *o,
@@ -172,11 +174,11 @@ Plan *plan_build(Arena *a, DiagSink *diags, const Circuit *c, const PlanOptions 
     }
     const char *why_pauli = NULL, *why_sv = NULL, *why_dla = NULL;
     bool sv_fits = !c->state_input && c->nqubits <= o->max_qubits;
-    /* auto gives pauli a smaller string budget: a circuit whose strings blow up is found
-     * out in about a second, not ten, and the other methods get their turn. */
     PlanOptions first = *o;
     if (first.max_slots > PLAN_AUTO_MAX_SLOTS)
         first.max_slots = PLAN_AUTO_MAX_SLOTS;
+    if (first.max_dim > PLAN_AUTO_MAX_DIM)
+        first.max_dim = PLAN_AUTO_MAX_DIM;
     if (plan_try(a, p, c, &first, METHOD_PAULI, &why_pauli)) {
         if (!sv_fits || pauli_cost(p) <= sv_cost(c)) {
             p->why = "every generator is a sum of commuting strings and the propagated strings "
@@ -189,7 +191,7 @@ Plan *plan_build(Arena *a, DiagSink *diags, const Circuit *c, const PlanOptions 
         p->why = arena_printf(a, "%u qubits: the state vector is small (pauli: %s)", c->nqubits, why_pauli);
         return p;
     }
-    if (plan_try(a, p, c, o, METHOD_DLA, &why_dla)) {
+    if (plan_try(a, p, c, &first, METHOD_DLA, &why_dla)) {
         p->why = arena_printf(a, "the observables' modules are small (pauli: %s)", why_pauli);
         return p;
     }
