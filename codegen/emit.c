@@ -581,6 +581,32 @@ static LLVMValueRef e_sv_im(Emit *e, const SvProgram *p, const SvStep *st, LLVMV
     return sum;
 }
 
+/* values[o] = <psi|O_o|psi>; with grad, also back = psi and lam = O_o psi, the start of
+ * observable o's backward pass. */
+static void e_sv_observable(Emit *e, const SvProgram *p, uint32_t o, bool grad, LLVMValueRef psi,
+                            LLVMValueRef back, LLVMValueRef lam)
+{
+    const SvObservable *ob = &p->observables[o];
+    LLVMValueRef nq = e_i32(e, p->nqubits), value = e_f64(e, 0);
+    LLVMTypeRef xt[] = {e->ptr, e->i32, e->i64, e->i64};
+    for (uint32_t i = 0; i < ob->nterms; i++) {
+        LLVMValueRef args[] = {psi, nq, e_i64(e, ob->x[i]), e_i64(e, ob->z[i])};
+        LLVMValueRef x = e_call(e, "ans_sv_expect", e->f64, 4, xt, args);
+        value = LLVMBuildFAdd(e->b, value, LLVMBuildFMul(e->b, e_f64(e, ob->coef[i]), x, ""), "");
+    }
+    e_store(e, value, e->values, o);
+    if (!grad)
+        return;
+    uint64_t bytes = (uint64_t)16 << p->nqubits;
+    LLVMBuildMemCpy(e->b, back, 16, psi, 16, e_i64(e, bytes));
+    LLVMBuildMemSet(e->b, lam, LLVMConstInt(e->i8, 0, 0), e_i64(e, bytes), 16);
+    LLVMTypeRef at[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64, e->f64};
+    for (uint32_t i = 0; i < ob->nterms; i++) {
+        LLVMValueRef args[] = {lam, psi, nq, e_i64(e, ob->x[i]), e_i64(e, ob->z[i]), e_f64(e, ob->coef[i])};
+        e_call(e, "ans_sv_add_pauli", e->vd, 6, at, args);
+    }
+}
+
 /* A large statevector program of rotations only: the forward pass, and per observable
  * the backward pass, as loops over a constant table of SvRecords. */
 static void e_sv_loops(Emit *e, const SvProgram *p, bool grad, LLVMValueRef psi, LLVMValueRef back, LLVMValueRef lam)
@@ -595,31 +621,14 @@ static void e_sv_loops(Emit *e, const SvProgram *p, bool grad, LLVMValueRef psi,
     free(recs);
     LLVMTypeRef rt[] = {e->ptr, e->i32, e->i64, e->i64, e->f64, e->f64};
     LLVMTypeRef it[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64};
-    LLVMTypeRef xt[] = {e->ptr, e->i32, e->i64, e->i64};
-    LLVMTypeRef at[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64, e->f64};
     LLVMValueRef nq = e_i32(e, p->nqubits);
-    uint64_t bytes = (uint64_t)16 << p->nqubits;
     /* pass -1: forward; pass o: observable o's backward pass */
     for (int64_t pass = -1; pass < (int64_t)e->plan->nobservables; pass++) {
         bool backward = pass >= 0;
         if (backward) {
-            uint32_t o = (uint32_t)pass;
-            const SvObservable *ob = &p->observables[o];
-            LLVMValueRef value = e_f64(e, 0);
-            for (uint32_t i = 0; i < ob->nterms; i++) {
-                LLVMValueRef args[] = {psi, nq, e_i64(e, ob->x[i]), e_i64(e, ob->z[i])};
-                LLVMValueRef x = e_call(e, "ans_sv_expect", e->f64, 4, xt, args);
-                value = LLVMBuildFAdd(e->b, value, LLVMBuildFMul(e->b, e_f64(e, ob->coef[i]), x, ""), "");
-            }
-            e_store(e, value, e->values, o);
+            e_sv_observable(e, p, (uint32_t)pass, grad, psi, back, lam);
             if (!grad)
                 continue;
-            LLVMBuildMemCpy(e->b, back, 16, psi, 16, e_i64(e, bytes));
-            LLVMBuildMemSet(e->b, lam, LLVMConstInt(e->i8, 0, 0), e_i64(e, bytes), 16);
-            for (uint32_t i = 0; i < ob->nterms; i++) {
-                LLVMValueRef args[] = {lam, psi, nq, e_i64(e, ob->x[i]), e_i64(e, ob->z[i]), e_f64(e, ob->coef[i])};
-                e_call(e, "ans_sv_add_pauli", e->vd, 6, at, args);
-            }
         }
         Loop l;
         LLVMValueRef rec = e_loop_begin(e, &l, n, backward, table, sizeof(SvRecord));
@@ -682,27 +691,10 @@ static void e_sv(Emit *e, const SvProgram *p, bool grad, LLVMValueRef psi, LLVMV
         trig[k] = e_trig(e, &st->angle);
         e_sv_step(e, p, st, &t[k], psi, trig[k], false, u);
     }
-    LLVMTypeRef xt[] = {e->ptr, e->i32, e->i64, e->i64};
-    LLVMTypeRef at[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64, e->f64};
-    uint64_t bytes = (uint64_t)16 << p->nqubits;
     for (uint32_t o = 0; o < e->plan->nobservables; o++) {
-        const SvObservable *ob = &p->observables[o];
-        LLVMValueRef value = e_f64(e, 0);
-        for (uint32_t i = 0; i < ob->nterms; i++) {
-            LLVMValueRef args[] = {psi, e_i32(e, p->nqubits), e_i64(e, ob->x[i]), e_i64(e, ob->z[i])};
-            LLVMValueRef x = e_call(e, "ans_sv_expect", e->f64, 4, xt, args);
-            value = LLVMBuildFAdd(e->b, value, LLVMBuildFMul(e->b, e_f64(e, ob->coef[i]), x, ""), "");
-        }
-        e_store(e, value, e->values, o);
+        e_sv_observable(e, p, o, grad, psi, back, lam);
         if (!grad)
             continue;
-        LLVMBuildMemCpy(e->b, back, 16, psi, 16, e_i64(e, bytes));
-        LLVMBuildMemSet(e->b, lam, LLVMConstInt(e->i8, 0, 0), e_i64(e, bytes), 16);
-        for (uint32_t i = 0; i < ob->nterms; i++) {
-            LLVMValueRef args[] = {lam, psi, e_i32(e, p->nqubits), e_i64(e, ob->x[i]), e_i64(e, ob->z[i]),
-                                   e_f64(e, ob->coef[i])};
-            e_call(e, "ans_sv_add_pauli", e->vd, 6, at, args);
-        }
         for (size_t k = nsteps; k-- > 0;) {
             const SvStep *st = &p->steps.data[k];
             if (st->angle.source == ANGLE_PARAM) {
