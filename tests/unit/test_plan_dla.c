@@ -36,18 +36,6 @@ static Compiled *compile_example(const char *file, const char *name1, int64_t v1
     return c;
 }
 
-/* Tr(ρP) for each state string of the plan, from psi. */
-static double *state_values(const StringSet *ss, const double complex *psi, uint32_t n)
-{
-    double *v = calloc(ss->len + 1u, sizeof *v);
-    RefState st = {.n = n, .a = (double complex *)psi};
-    for (uint32_t i = 0; i < ss->len; i++) {
-        const uint64_t *p = stringset_get(ss, i);
-        v[i] = ref_pauli_expectation(&st, p[0], p[ss->words]);
-    }
-    return v;
-}
-
 static double expected(const Circuit *c, uint32_t k, const double *params, const double *inputs,
                        const double complex *psi)
 {
@@ -117,7 +105,7 @@ static void check_circuit(const Circuit *c, uint32_t max_dim, uint64_t *seed, in
             test_random_angles(params, c->nparams, seed);
             test_random_angles(inputs, c->ninputs, seed);
             double complex *psi = c->state_input ? test_random_state(c->nqubits, seed) : NULL;
-            double *state = c->state_input ? state_values(&ss, psi, c->nqubits) : NULL;
+            double *state = c->state_input ? test_state_values(&ss, psi, c->nqubits) : NULL;
             double value = NAN, want = expected(c, k, params, inputs, psi);
             bool with_grad = grads && v == 0;
             memset(grad, 0, (c->nparams + 1u) * sizeof *grad);
@@ -364,29 +352,6 @@ Test(plan_dla, clifford_only_circuit_has_a_one_dimensional_module)
 
 /* ---- random circuits ----------------------------------------------------------------- */
 
-static void random_angle(StrBuf *sb, uint64_t *seed, uint32_t nparams)
-{
-    switch (test_random_below(seed, 6)) {
-    case 0: sb_printf(sb, "th[%u]", test_random_below(seed, nparams)); break;
-    case 1: sb_printf(sb, "0.5 * th[%u] + 0.3", test_random_below(seed, nparams)); break;
-    case 2: sb_printf(sb, "-2 * th[%u]", test_random_below(seed, nparams)); break;
-    case 3: sb_printf(sb, "x[%u]", test_random_below(seed, 2)); break;
-    case 4: sb_printf(sb, "1.5 * x[%u] - 0.2", test_random_below(seed, 2)); break;
-    default: sb_printf(sb, "%.3f", 4 * test_random_uniform(seed) - 2); break;
-    }
-}
-
-static void random_qubits(uint64_t *seed, uint32_t n, uint32_t q[3])
-{
-    q[0] = test_random_below(seed, n);
-    do
-        q[1] = test_random_below(seed, n);
-    while (q[1] == q[0]);
-    do
-        q[2] = test_random_below(seed, n);
-    while (q[2] == q[0] || q[2] == q[1]);
-}
-
 /* A random source on n >= 3 qubits: Clifford, fixed and rotation gates, `evolve` of
  * commuting and non-commuting sums, runs of gates on one parameter (which merge when they
  * commute), inputs, a random product state and two observables. */
@@ -411,7 +376,7 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
     sb_puts(&sb, ">;\n");
     for (uint32_t g = 0; g < ngates; g++) {
         uint32_t q[3];
-        random_qubits(seed, n, q);
+        test_random_qubits(seed, n, q);
         uint32_t kind = test_random_below(seed, 22);
         if (kind < 5)
             sb_printf(&sb, "%s q[%u];\n", clifford1[test_random_below(seed, 9)], q[0]);
@@ -423,16 +388,16 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
             sb_printf(&sb, "ccx q[%u], q[%u], q[%u];\n", q[0], q[1], q[2]);
         else if (kind < 13) {
             sb_printf(&sb, "%s(", rot1[test_random_below(seed, 4)]);
-            random_angle(&sb, seed, nparams);
+            test_random_angle_text(&sb, seed, nparams);
             sb_printf(&sb, ") q[%u];\n", q[0]);
         } else if (kind < 16) {
             sb_printf(&sb, "%s(", rot2[test_random_below(seed, 8)]);
-            random_angle(&sb, seed, nparams);
+            test_random_angle_text(&sb, seed, nparams);
             sb_printf(&sb, ") q[%u], q[%u];\n", q[0], q[1]);
         } else if (kind < 17) {
             sb_puts(&sb, "u(");
             for (int i = 0; i < 3; i++) {
-                random_angle(&sb, seed, nparams);
+                test_random_angle_text(&sb, seed, nparams);
                 sb_puts(&sb, i < 2 ? ", " : "");
             }
             sb_printf(&sb, ") q[%u];\n", q[0]);
@@ -440,7 +405,7 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
             uint32_t j = test_random_below(seed, nparams), len = 2 + test_random_below(seed, 3);
             bool commuting = test_random_below(seed, 2);
             for (uint32_t r = 0; r < len; r++) {
-                random_qubits(seed, n, q);
+                test_random_qubits(seed, n, q);
                 if (commuting)
                     sb_printf(&sb, "rzz(%s th[%u]) q[%u], q[%u];\n", r % 2 ? "2 *" : "-0.5 *", j,
                               q[0], q[1]);
@@ -450,7 +415,7 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
             }
         } else {
             sb_puts(&sb, "evolve(");
-            random_angle(&sb, seed, nparams);
+            test_random_angle_text(&sb, seed, nparams);
             sb_puts(&sb, ") ");
             sb_printf(&sb, sums[test_random_below(seed, 4)], q[0], q[1], q[2]);
             sb_puts(&sb, ";\n");
@@ -461,7 +426,7 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
         uint32_t terms = 1 + test_random_below(seed, 3);
         for (uint32_t t = 0; t < terms; t++) {
             uint32_t q[3], weight = 1 + test_random_below(seed, 3);
-            random_qubits(seed, n, q);
+            test_random_qubits(seed, n, q);
             sb_printf(&sb, "%s%.3f * ", t ? " + " : "", 2 * test_random_uniform(seed) - 1);
             for (uint32_t i = 0; i < weight; i++)
                 sb_printf(&sb, "%s%c(q[%u])", i ? " * " : "", "XYZ"[test_random_below(seed, 3)],

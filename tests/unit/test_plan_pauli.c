@@ -25,18 +25,6 @@
 
 /* ---- helpers ------------------------------------------------------------------------- */
 
-/* Tr(ρP) for each state string of the plan, from psi. */
-static double *state_values(const StringSet *ss, const double complex *psi, uint32_t n)
-{
-    double *v = calloc(ss->len + 1u, sizeof *v);
-    RefState st = {.n = n, .a = (double complex *)psi};
-    for (uint32_t i = 0; i < ss->len; i++) {
-        const uint64_t *p = stringset_get(ss, i);
-        v[i] = ref_pauli_expectation(&st, p[0], p[ss->words]);
-    }
-    return v;
-}
-
 /* The plan's tables are in range and each step's slots are distinct. */
 static void check_structure(const PauliProgram *p)
 {
@@ -357,7 +345,7 @@ static void check_circuit(const Circuit *c, uint32_t t, uint64_t *seed, int vect
             test_random_angles(params, c->nparams, seed);
             test_random_angles(inputs, c->ninputs, seed);
             double complex *psi = c->state_input ? test_random_state(c->nqubits, seed) : NULL;
-            double *state = c->state_input ? state_values(&ss, psi, c->nqubits) : NULL;
+            double *state = c->state_input ? test_state_values(&ss, psi, c->nqubits) : NULL;
             double value = NAN, want = expected(c, k, t, params, inputs, psi);
             bool with_grad = grads && v == 0;
             memset(grad, 0, (c->nparams + 1u) * sizeof *grad);
@@ -494,35 +482,10 @@ Test(plan_pauli, state_input_example_from_an_entangled_state)
 
 /* ---- random circuits ----------------------------------------------------------------- */
 
-/* An angle: a parameter or input element, affine, or a constant. */
-static void random_angle(StrBuf *sb, uint64_t *seed, uint32_t nparams)
-{
-    switch (test_random_below(seed, 6)) {
-    case 0: sb_printf(sb, "th[%u]", test_random_below(seed, nparams)); break;
-    case 1: sb_printf(sb, "0.5 * th[%u] + 0.3", test_random_below(seed, nparams)); break;
-    case 2: sb_printf(sb, "-2 * th[%u]", test_random_below(seed, nparams)); break;
-    case 3: sb_printf(sb, "x[%u]", test_random_below(seed, 2)); break;
-    case 4: sb_printf(sb, "1.5 * x[%u] - 0.2", test_random_below(seed, 2)); break;
-    default: sb_printf(sb, "%.3f", 4 * test_random_uniform(seed) - 2); break;
-    }
-}
-
-/* Three distinct qubits. */
-static void random_qubits(uint64_t *seed, uint32_t n, uint32_t q[3])
-{
-    q[0] = test_random_below(seed, n);
-    do
-        q[1] = test_random_below(seed, n);
-    while (q[1] == q[0]);
-    do
-        q[2] = test_random_below(seed, n);
-    while (q[2] == q[0] || q[2] == q[1]);
-}
-
 static void random_string(StrBuf *sb, uint64_t *seed, uint32_t n, uint32_t weight)
 {
     uint32_t q[3];
-    random_qubits(seed, n, q);
+    test_random_qubits(seed, n, q);
     for (uint32_t i = 0; i < weight; i++)
         sb_printf(sb, "%s%c(q[%u])", i ? " * " : "", "XYZ"[test_random_below(seed, 3)], q[i]);
 }
@@ -544,7 +507,7 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
     sb_puts(&sb, ">;\n");
     for (uint32_t g = 0; g < ngates; g++) {
         uint32_t q[3];
-        random_qubits(seed, n, q);
+        test_random_qubits(seed, n, q);
         uint32_t kind = test_random_below(seed, 20);
         if (kind < 5)
             sb_printf(&sb, "%s q[%u];\n", clifford1[test_random_below(seed, 9)], q[0]);
@@ -556,16 +519,16 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
             sb_printf(&sb, "ccx q[%u], q[%u], q[%u];\n", q[0], q[1], q[2]);
         else if (kind < 14) {
             sb_printf(&sb, "%s(", rot1[test_random_below(seed, 4)]);
-            random_angle(&sb, seed, nparams);
+            test_random_angle_text(&sb, seed, nparams);
             sb_printf(&sb, ") q[%u];\n", q[0]);
         } else if (kind < 17) {
             sb_printf(&sb, "%s(", rot2[test_random_below(seed, 8)]);
-            random_angle(&sb, seed, nparams);
+            test_random_angle_text(&sb, seed, nparams);
             sb_printf(&sb, ") q[%u], q[%u];\n", q[0], q[1]);
         } else if (kind < 18) {
             sb_puts(&sb, "u(");
             for (int i = 0; i < 3; i++) {
-                random_angle(&sb, seed, nparams);
+                test_random_angle_text(&sb, seed, nparams);
                 sb_puts(&sb, i < 2 ? ", " : "");
             }
             sb_printf(&sb, ") q[%u];\n", q[0]);
@@ -577,7 +540,7 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
                 "X(q[%1$u]) + X(q[%2$u]) + 0.25 * I",
             };
             sb_puts(&sb, "evolve(");
-            random_angle(&sb, seed, nparams);
+            test_random_angle_text(&sb, seed, nparams);
             sb_puts(&sb, ") ");
             sb_printf(&sb, sums[test_random_below(seed, 4)], q[0], q[1], q[2]);
             sb_puts(&sb, ";\n");

@@ -12,7 +12,9 @@
 #ifndef ANSC_TEST_TESTING_H
 #define ANSC_TEST_TESTING_H
 
+#include "analysis/analysis.h"
 #include "compile.h"
+#include "reference.h"
 
 #include <complex.h>
 #include <criterion/criterion.h>
@@ -149,6 +151,47 @@ static inline Compiled *test_compile_example(const char *name, int64_t n)
     Compiled *c = test_compile_text(text, &d, 1, what);
     free(text);
     return c;
+}
+
+
+/* ---- random circuits and states for the planners' tests ------------------------------- */
+
+/* An angle for a random source: a parameter th[<nparams] or input x[<2], affine, or a
+ * constant. */
+static inline void test_random_angle_text(StrBuf *sb, uint64_t *seed, uint32_t nparams)
+{
+    switch (test_random_below(seed, 6)) {
+    case 0: sb_printf(sb, "th[%u]", test_random_below(seed, nparams)); break;
+    case 1: sb_printf(sb, "0.5 * th[%u] + 0.3", test_random_below(seed, nparams)); break;
+    case 2: sb_printf(sb, "-2 * th[%u]", test_random_below(seed, nparams)); break;
+    case 3: sb_printf(sb, "x[%u]", test_random_below(seed, 2)); break;
+    case 4: sb_printf(sb, "1.5 * x[%u] - 0.2", test_random_below(seed, 2)); break;
+    default: sb_printf(sb, "%.3f", 4 * test_random_uniform(seed) - 2); break;
+    }
+}
+
+/* Three distinct qubits below n (n >= 3). */
+static inline void test_random_qubits(uint64_t *seed, uint32_t n, uint32_t q[3])
+{
+    q[0] = test_random_below(seed, n);
+    do
+        q[1] = test_random_below(seed, n);
+    while (q[1] == q[0]);
+    do
+        q[2] = test_random_below(seed, n);
+    while (q[2] == q[0] || q[2] == q[1]);
+}
+
+/* Tr(ρP) = <psi|P|psi> for each string of a planner's state set (malloc'd). */
+static inline double *test_state_values(const StringSet *ss, const double complex *psi, uint32_t n)
+{
+    double *v = calloc(ss->len + 1u, sizeof *v);
+    RefState st = {.n = n, .a = (double complex *)psi};
+    for (uint32_t i = 0; i < ss->len; i++) {
+        const uint64_t *p = stringset_get(ss, i);
+        v[i] = ref_pauli_expectation(&st, p[0], p[ss->words]);
+    }
+    return v;
 }
 
 #endif
