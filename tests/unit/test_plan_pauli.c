@@ -482,63 +482,26 @@ Test(plan_pauli, state_input_example_from_an_entangled_state)
 
 /* ---- random circuits ----------------------------------------------------------------- */
 
-static void random_string(StrBuf *sb, uint64_t *seed, uint32_t n, uint32_t weight)
-{
-    uint32_t q[3];
-    test_random_qubits(seed, n, q);
-    for (uint32_t i = 0; i < weight; i++)
-        sb_printf(sb, "%s%c(q[%u])", i ? " * " : "", "XYZ"[test_random_below(seed, 3)], q[i]);
-}
-
 /* A random .ans source: n qubits (n >= 3), Clifford, fixed and rotation gates, commuting
  * evolves, inputs, a random product state and two observables. */
 static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
 {
-    static const char *const clifford1[] = {"x", "y", "z", "h", "s", "sdg", "sx", "sxdg", "id"};
-    static const char *const clifford2[] = {"cx", "cy", "cz", "swap", "iswap"};
-    static const char *const rot1[] = {"rx", "ry", "rz", "p"};
-    static const char *const rot2[] = {"rxx", "ryy", "rzz", "rzx", "crx", "cry", "crz", "cp"};
+    static const char *const sums[] = {
+        "X(q[%1$u]) * X(q[%2$u]) + Y(q[%1$u]) * Y(q[%2$u])",
+        "0.5 * Z(q[%1$u]) + Z(q[%1$u]) * Z(q[%2$u]) - 0.3 * Z(q[%2$u])",
+        "X(q[%1$u]) * Y(q[%2$u]) * Z(q[%3$u]) - 0.7 * Y(q[%1$u]) * X(q[%2$u]) * Z(q[%3$u])",
+        "X(q[%1$u]) + X(q[%2$u]) + 0.25 * I",
+    };
     const uint32_t nparams = 6;
     StrBuf sb = {0};
-    sb_printf(&sb, "ansatz random(n = %u);\nqubit[n] q;\nparam th[%u];\ninput x[2];\nstate |", n,
-              nparams);
-    for (uint32_t i = 0; i < n; i++)
-        sb_putc(&sb, "01+-"[test_random_below(seed, 4)]);
-    sb_puts(&sb, ">;\n");
+    test_random_source_header(&sb, seed, n, nparams);
     for (uint32_t g = 0; g < ngates; g++) {
         uint32_t q[3];
         test_random_qubits(seed, n, q);
-        uint32_t kind = test_random_below(seed, 20);
-        if (kind < 5)
-            sb_printf(&sb, "%s q[%u];\n", clifford1[test_random_below(seed, 9)], q[0]);
-        else if (kind < 9)
-            sb_printf(&sb, "%s q[%u], q[%u];\n", clifford2[test_random_below(seed, 5)], q[0], q[1]);
-        else if (kind < 10)
-            sb_printf(&sb, "%s q[%u];\n", test_random_below(seed, 2) ? "t" : "tdg", q[0]);
-        else if (kind < 11)
-            sb_printf(&sb, "ccx q[%u], q[%u], q[%u];\n", q[0], q[1], q[2]);
-        else if (kind < 14) {
-            sb_printf(&sb, "%s(", rot1[test_random_below(seed, 4)]);
-            test_random_angle_text(&sb, seed, nparams);
-            sb_printf(&sb, ") q[%u];\n", q[0]);
-        } else if (kind < 17) {
-            sb_printf(&sb, "%s(", rot2[test_random_below(seed, 8)]);
-            test_random_angle_text(&sb, seed, nparams);
-            sb_printf(&sb, ") q[%u], q[%u];\n", q[0], q[1]);
-        } else if (kind < 18) {
-            sb_puts(&sb, "u(");
-            for (int i = 0; i < 3; i++) {
-                test_random_angle_text(&sb, seed, nparams);
-                sb_puts(&sb, i < 2 ? ", " : "");
-            }
-            sb_printf(&sb, ") q[%u];\n", q[0]);
-        } else {
-            static const char *const sums[] = {
-                "X(q[%1$u]) * X(q[%2$u]) + Y(q[%1$u]) * Y(q[%2$u])",
-                "0.5 * Z(q[%1$u]) + Z(q[%1$u]) * Z(q[%2$u]) - 0.3 * Z(q[%2$u])",
-                "X(q[%1$u]) * Y(q[%2$u]) * Z(q[%3$u]) - 0.7 * Y(q[%1$u]) * X(q[%2$u]) * Z(q[%3$u])",
-                "X(q[%1$u]) + X(q[%2$u]) + 0.25 * I",
-            };
+        uint32_t kind = test_random_below(seed, TEST_STANDARD_GATE_KINDS + 2);
+        if (kind < TEST_STANDARD_GATE_KINDS) {
+            test_random_standard_gate(&sb, seed, q, nparams, kind);
+        } else { /* evolve of commuting terms */
             sb_puts(&sb, "evolve(");
             test_random_angle_text(&sb, seed, nparams);
             sb_puts(&sb, ") ");
@@ -546,17 +509,7 @@ static char *random_source(uint64_t *seed, uint32_t n, uint32_t ngates)
             sb_puts(&sb, ";\n");
         }
     }
-    for (int o = 0; o < 2; o++) {
-        sb_puts(&sb, "observe ");
-        uint32_t terms = 1 + test_random_below(seed, 3);
-        for (uint32_t t = 0; t < terms; t++) {
-            sb_printf(&sb, "%s%.3f * ", t ? " + " : "", 2 * test_random_uniform(seed) - 1);
-            random_string(&sb, seed, n, 1 + test_random_below(seed, 3));
-        }
-        if (test_random_below(seed, 2))
-            sb_puts(&sb, " - 0.25 * I");
-        sb_puts(&sb, ";\n");
-    }
+    test_random_observables(&sb, seed, n);
     return sb.data;
 }
 

@@ -194,4 +194,71 @@ static inline double *test_state_values(const StringSet *ss, const double comple
     return v;
 }
 
+
+/* The start of a random source: n qubits, th[nparams], x[2], a random product state. */
+static inline void test_random_source_header(StrBuf *sb, uint64_t *seed, uint32_t n, uint32_t nparams)
+{
+    sb_printf(sb, "ansatz random(n = %u);\nqubit[n] q;\nparam th[%u];\ninput x[2];\nstate |", n, nparams);
+    for (uint32_t i = 0; i < n; i++)
+        sb_putc(sb, "01+-"[test_random_below(seed, 4)]);
+    sb_puts(sb, ">;\n");
+}
+
+enum { TEST_STANDARD_GATE_KINDS = 18 };
+
+/* One standard gate on the distinct qubits q, chosen by kind < TEST_STANDARD_GATE_KINDS:
+ * one- and two-qubit Cliffords, t/tdg, ccx, one- and two-qubit rotations, u. */
+static inline void test_random_standard_gate(StrBuf *sb, uint64_t *seed, const uint32_t q[3], uint32_t nparams,
+                                             uint32_t kind)
+{
+    static const char *const clifford1[] = {"x", "y", "z", "h", "s", "sdg", "sx", "sxdg", "id"};
+    static const char *const clifford2[] = {"cx", "cy", "cz", "swap", "iswap"};
+    static const char *const rot1[] = {"rx", "ry", "rz", "p"};
+    static const char *const rot2[] = {"rxx", "ryy", "rzz", "rzx", "crx", "cry", "crz", "cp"};
+    if (kind < 5)
+        sb_printf(sb, "%s q[%u];\n", clifford1[test_random_below(seed, 9)], q[0]);
+    else if (kind < 9)
+        sb_printf(sb, "%s q[%u], q[%u];\n", clifford2[test_random_below(seed, 5)], q[0], q[1]);
+    else if (kind < 10)
+        sb_printf(sb, "%s q[%u];\n", test_random_below(seed, 2) ? "t" : "tdg", q[0]);
+    else if (kind < 11)
+        sb_printf(sb, "ccx q[%u], q[%u], q[%u];\n", q[0], q[1], q[2]);
+    else if (kind < 14) {
+        sb_printf(sb, "%s(", rot1[test_random_below(seed, 4)]);
+        test_random_angle_text(sb, seed, nparams);
+        sb_printf(sb, ") q[%u];\n", q[0]);
+    } else if (kind < 17) {
+        sb_printf(sb, "%s(", rot2[test_random_below(seed, 8)]);
+        test_random_angle_text(sb, seed, nparams);
+        sb_printf(sb, ") q[%u], q[%u];\n", q[0], q[1]);
+    } else {
+        sb_puts(sb, "u(");
+        for (int i = 0; i < 3; i++) {
+            test_random_angle_text(sb, seed, nparams);
+            sb_puts(sb, i < 2 ? ", " : "");
+        }
+        sb_printf(sb, ") q[%u];\n", q[0]);
+    }
+}
+
+/* Two random observables: sums of one to three weighted strings of weight one to three,
+ * sometimes with an identity term. */
+static inline void test_random_observables(StrBuf *sb, uint64_t *seed, uint32_t n)
+{
+    for (int o = 0; o < 2; o++) {
+        sb_puts(sb, "observe ");
+        uint32_t terms = 1 + test_random_below(seed, 3);
+        for (uint32_t t = 0; t < terms; t++) {
+            uint32_t q[3], weight = 1 + test_random_below(seed, 3);
+            test_random_qubits(seed, n, q);
+            sb_printf(sb, "%s%.3f * ", t ? " + " : "", 2 * test_random_uniform(seed) - 1);
+            for (uint32_t i = 0; i < weight; i++)
+                sb_printf(sb, "%s%c(q[%u])", i ? " * " : "", "XYZ"[test_random_below(seed, 3)], q[i]);
+        }
+        if (test_random_below(seed, 2))
+            sb_puts(sb, " - 0.25 * I");
+        sb_puts(sb, ";\n");
+    }
+}
+
 #endif
