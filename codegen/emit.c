@@ -41,6 +41,9 @@ typedef struct Emit {
     /* arguments of the function being built */
     LLVMValueRef params, inputs, state, values, grad;
     uint32_t tables;
+    /* the name arrays ans_sim_info unpacks (e_names) */
+    LLVMValueRef packed[4];
+    uint32_t npacked;
 } Emit;
 
 /* ---- helpers ------------------------------------------------------------------------- */
@@ -779,23 +782,41 @@ static void e_function(Emit *e, bool grad)
     e_return_ok(e, &bufs);
 }
 
-/* A constant array of string pointers (null when empty). */
+/* An array of n string pointers (null when empty), filled by ans_sim_info's first call
+ * from one blob of the strings (AnsPackedNames, kernels.h): one table and a zeroed array
+ * however many names, so that millions of state strings cost no relocations. */
 static LLVMValueRef e_names(Emit *e, const char *const *names, uint32_t n)
 {
     if (!n)
         return LLVMConstPointerNull(e->ptr);
-    LLVMValueRef *items = calloc(n, sizeof *items);
+    uint64_t bytes = 0;
     for (uint32_t i = 0; i < n; i++)
-        items[i] = e_string(e, names[i]);
-    LLVMValueRef init = LLVMConstArray2(e->ptr, items, n);
-    free(items);
+        bytes += strlen(names[i]) + 1;
+    char *blob = calloc(bytes, 1);
+    if (!blob)
+        abort(); /* as arena_alloc */
+    for (uint64_t used = 0, i = 0; i < n; i++) {
+        size_t len = strlen(names[i]) + 1;
+        memcpy(blob + used, names[i], len);
+        used += len;
+    }
+    LLVMValueRef strings = e_table(e, blob, bytes);
+    free(blob);
     char name[32];
     snprintf(name, sizeof name, "names.%u", e->tables++);
-    LLVMValueRef g = LLVMAddGlobal(e->mod, LLVMTypeOf(init), name);
-    LLVMSetInitializer(g, init);
-    LLVMSetGlobalConstant(g, 1);
-    LLVMSetLinkage(g, LLVMPrivateLinkage);
-    return g;
+    LLVMTypeRef array_t = LLVMArrayType2(e->ptr, n);
+    LLVMValueRef out = LLVMAddGlobal(e->mod, array_t, name);
+    LLVMSetInitializer(out, LLVMConstNull(array_t));
+    LLVMSetLinkage(out, LLVMPrivateLinkage);
+    LLVMTypeRef fields[] = {e->i32, e->i32, e->ptr, e->ptr};
+    LLVMTypeRef packed_t = LLVMStructTypeInContext(e->ctx, fields, 4, 0);
+    LLVMValueRef values[] = {e_i32(e, 0), e_i32(e, n), strings, out};
+    snprintf(name, sizeof name, "packed.%u", e->tables++);
+    LLVMValueRef packed = LLVMAddGlobal(e->mod, packed_t, name);
+    LLVMSetInitializer(packed, LLVMConstStructInContext(e->ctx, values, 4, 0));
+    LLVMSetLinkage(packed, LLVMPrivateLinkage);
+    e->packed[e->npacked++] = packed;
+    return out;
 }
 
 static const char **element_names(Arena *a, const Circuit *c, AngleSource source, uint32_t n)
@@ -810,7 +831,7 @@ static const char **element_names(Arena *a, const Circuit *c, AngleSource source
     return names;
 }
 
-/* ans_sim_info: one constant AnsSimInfo. */
+/* ans_sim_info: one constant AnsSimInfo; its first call fills the name arrays. */
 static void e_info(Emit *e, Arena *a)
 {
     const Circuit *c = e->c;
@@ -840,6 +861,10 @@ static void e_info(Emit *e, Arena *a)
     LLVMSetLinkage(g, LLVMPrivateLinkage);
     LLVMValueRef fn = LLVMAddFunction(e->mod, "ans_sim_info", LLVMFunctionType(e->ptr, NULL, 0, 0));
     LLVMPositionBuilderAtEnd(e->b, LLVMAppendBasicBlockInContext(e->ctx, fn, "entry"));
+    for (uint32_t i = 0; i < e->npacked; i++) {
+        LLVMTypeRef types[] = {e->ptr};
+        e_call(e, "ans_unpack_names", e->vd, 1, types, &e->packed[i]);
+    }
     LLVMBuildRet(e->b, g);
 }
 

@@ -26,6 +26,20 @@ void ans_free(void *p);
 /* v[slot[i]] = value[i] for i < n (kernels_common.c). */
 void ans_scatter(double *v, const uint32_t *slot, const double *value, uint32_t n);
 
+/* Names as a simulator stores them: n NUL-terminated strings back to back in blob, and
+ * out[n] to receive pointers to them. A constant array of n pointers would need a
+ * relocation per name at compile, link and load time (a QCNN lists millions of state
+ * strings); the first call fills out instead, later calls return at once. Safe to call from
+ * several threads: one fills, the others wait for it (kernels_common.c). The emitted code
+ * lays the struct out as {i32, i32, ptr, ptr}. */
+typedef struct AnsPackedNames {
+    _Atomic int32_t state; /* 0 packed, 1 being filled, 2 filled */
+    uint32_t n;
+    const char *blob;
+    const char **out;
+} AnsPackedNames;
+void ans_unpack_names(AnsPackedNames *p);
+
 /* ---- pauli: Heisenberg propagation of a coefficient vector (kernels_pauli.c) ----------- */
 
 /*

@@ -57,6 +57,18 @@ static int jit_compare(const AnsSim *sim, void *user)
     cr_expect_eq(sim->info->nparams, np);
     cr_expect_eq(sim->info->nstate_paulis, p->nstate_paulis);
     cr_expect_str_eq(sim->info->method, method_name(p->method));
+    /* the name arrays, unpacked by the first ans_sim_info call */
+    for (uint32_t i = 0; i < p->nstate_paulis; i++)
+        cr_expect_str_eq(sim->info->state_paulis[i], p->state_paulis[i], "%s: state string %u", j->what, i);
+    for (uint32_t o = 0; o < no; o++)
+        cr_expect_str_eq(sim->info->observable_names[o], p->circuit->observables.data[o].name);
+    for (uint32_t k = 0; k < np; k++) {
+        StrBuf sb = {0};
+        sb_put_var_element(&sb, p->circuit, ANGLE_PARAM, k);
+        cr_expect(strlen(sim->info->param_names[k]) == sb.len && memcmp(sim->info->param_names[k], sb.data, sb.len) == 0,
+                  "%s: param %u is '%s'", j->what, k, sim->info->param_names[k]);
+        sb_free(&sb);
+    }
     double *v1 = calloc(no + 1, sizeof *v1), *v2 = calloc(no + 1, sizeof *v2), *v3 = calloc(no + 1, sizeof *v3);
     double *g1 = calloc((size_t)no * np + 1, sizeof *g1), *g2 = calloc((size_t)no * np + 1, sizeof *g2);
     cr_assert_eq(plan_run(p, j->params, j->inputs, j->state, v1, g1), ANS_OK);
