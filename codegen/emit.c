@@ -41,6 +41,9 @@ typedef struct Emit {
     /* arguments of the function being built */
     LLVMValueRef params, inputs, state, values, grad;
     uint32_t tables;
+    /* the constant tables made so far, by initializer: eval and grad share theirs */
+    LLVMValueRef *table_init, *table_global;
+    uint32_t ntables, table_cap;
     /* the name arrays ans_sim_info unpacks (e_names) */
     LLVMValueRef packed[4];
     uint32_t npacked;
@@ -72,7 +75,11 @@ static LLVMValueRef e_table(Emit *e, const void *data, size_t bytes)
 {
     if (!bytes || !data)
         return LLVMConstPointerNull(e->ptr);
+    /* LLVM keeps one constant per content, so equal bytes give the same initializer */
     LLVMValueRef init = LLVMConstStringInContext2(e->ctx, data, bytes, 1);
+    for (uint32_t i = 0; i < e->ntables; i++)
+        if (e->table_init[i] == init)
+            return e->table_global[i];
     char name[32];
     snprintf(name, sizeof name, "table.%u", e->tables++);
     LLVMValueRef g = LLVMAddGlobal(e->mod, LLVMTypeOf(init), name);
@@ -81,6 +88,15 @@ static LLVMValueRef e_table(Emit *e, const void *data, size_t bytes)
     LLVMSetLinkage(g, LLVMPrivateLinkage);
     LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
     LLVMSetAlignment(g, 16);
+    if (e->ntables == e->table_cap) {
+        e->table_cap = e->table_cap ? 2 * e->table_cap : 64;
+        e->table_init = realloc(e->table_init, sizeof *e->table_init * e->table_cap);
+        e->table_global = realloc(e->table_global, sizeof *e->table_global * e->table_cap);
+        if (!e->table_init || !e->table_global)
+            abort(); /* as arena_alloc */
+    }
+    e->table_init[e->ntables] = init;
+    e->table_global[e->ntables++] = g;
     return g;
 }
 
@@ -904,6 +920,8 @@ LLVMModuleRef cg_emit(LLVMContextRef ctx, Arena *a, const Plan *plan, bool with_
     if (with_main)
         e_main(&e);
     LLVMDisposeBuilder(e.b);
+    free(e.table_init);
+    free(e.table_global);
     char *msg = NULL;
     if (LLVMVerifyModule(e.mod, LLVMReturnStatusAction, &msg)) {
         *error = arena_strdup(a, msg ? msg : "invalid module");
