@@ -142,7 +142,7 @@ typedef struct SvProgram {
 typedef struct PlanOptions {
     Method method;
     uint32_t truncate;   /* 0: none */
-    uint64_t max_slots;  /* pauli: strings per observable */
+    uint64_t max_slots;  /* pauli: strings per observable; 0: 2^22, under auto 2^20 */
     uint32_t max_qubits; /* statevector */
     uint32_t max_dim;    /* dla: module dimension */
 } PlanOptions;

@@ -29,7 +29,7 @@ void plan_options_default(PlanOptions *o)
 {
     o->method = METHOD_AUTO;
     o->truncate = 0;
-    o->max_slots = (uint64_t)1 << 22;
+    o->max_slots = 0;
     o->max_qubits = 26;
     o->max_dim = 4096;
 }
@@ -55,7 +55,7 @@ double plan_product_expectation(const Circuit *c, const uint64_t *p, uint32_t wo
 
 /* auto's budgets: smaller than an explicit method's, so that a method that does not fit
  * is found out in about a second and the next one gets its turn. */
-enum { PLAN_AUTO_MAX_SLOTS = 1u << 20, PLAN_AUTO_MAX_DIM = 1024 };
+enum { PLAN_MAX_SLOTS = 1u << 22, PLAN_AUTO_MAX_SLOTS = 1u << 20, PLAN_AUTO_MAX_DIM = 1024 };
 
 /* The plans of every observable with one per-observable planner; false with *why. */
 static bool plan_each(Arena *a, Plan *p, const Circuit *c, const Frame *f, const PlanOptions *o,
@@ -148,8 +148,13 @@ static Span plan_span(const Circuit *c)
  * state vector. --truncate implies pauli (a truncation is an approximation auto never
  * makes on its own).
  */
-Plan *plan_build(Arena *a, DiagSink *diags, const Circuit *c, const PlanOptions *o)
+Plan *plan_build(Arena *a, DiagSink *diags, const Circuit *c, const PlanOptions *options)
 {
+    PlanOptions resolved = *options; /* a budget given is taken as it is */
+    const PlanOptions *o = &resolved;
+    if (!resolved.max_slots)
+        resolved.max_slots = options->method == METHOD_AUTO && !options->truncate ? PLAN_AUTO_MAX_SLOTS
+                                                                                    : PLAN_MAX_SLOTS;
     Plan *p = arena_alloc(a, sizeof *p);
     p->circuit = c;
     p->truncate = o->truncate;
@@ -175,8 +180,6 @@ Plan *plan_build(Arena *a, DiagSink *diags, const Circuit *c, const PlanOptions 
     const char *why_pauli = NULL, *why_sv = NULL, *why_dla = NULL;
     bool sv_fits = !c->state_input && c->nqubits <= o->max_qubits;
     PlanOptions first = *o;
-    if (first.max_slots > PLAN_AUTO_MAX_SLOTS)
-        first.max_slots = PLAN_AUTO_MAX_SLOTS;
     if (first.max_dim > PLAN_AUTO_MAX_DIM)
         first.max_dim = PLAN_AUTO_MAX_DIM;
     if (plan_try(a, p, c, &first, METHOD_PAULI, &why_pauli)) {

@@ -243,7 +243,7 @@ static uint32_t slot_new(Planner *pl, const uint64_t *p, uint64_t h, uint32_t we
 {
     if (pl->nslots >= pl->max_slots || pl->nslots == UINT32_MAX - 1) {
         pl->why = arena_printf(pl->arena, "the observable needs more than %llu Pauli strings "
-                                          "(raise the slot budget or truncate the weight)",
+                                          "(--max-strings raises the budget, --truncate drops heavy strings)",
                                (unsigned long long)pl->max_slots);
         return UINT32_MAX;
     }

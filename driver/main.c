@@ -73,6 +73,8 @@ static const char usage_text[] =
     "  --method auto|pauli|dla|statevector\n"
     "                             the simulation method (build, run; default auto)\n"
     "  --truncate W               pauli: drop strings of weight above W\n"
+    "  --max-strings N            pauli: strings per observable (default 4194304; auto\n"
+    "                             tries pauli within 1048576)\n"
     "  -O0 … -O3                  optimisation level of the simulator (default -O2)\n"
     "  -o OUT, --lib              the output of build; a shared library and OUT.h\n"
     "  -h, --help                 this text\n"
@@ -112,6 +114,7 @@ static bool parse_define(Options *o, const char *text)
 static bool is_compile_option(const char *a)
 {
     return strncmp(a, "-D", 2) == 0 || strncmp(a, "--method", 8) == 0 || strncmp(a, "--truncate", 10) == 0 ||
+           strncmp(a, "--max-strings", 13) == 0 ||
            (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]);
 }
 
@@ -196,6 +199,14 @@ static int parse_args(int argc, char **argv, Options *o, bool *done)
             if (errno || end == v || *end || w == 0 || w > 65536)
                 return usage_error("--truncate expects a Pauli weight from 1 to 65536, got '%s'", v);
             o->plan.truncate = (uint32_t)w;
+        } else if (strcmp(a, "--max-strings") == 0 || strncmp(a, "--max-strings=", 14) == 0) {
+            const char *v = a[13] == '=' ? a + 14 : (i + 1 < argc ? argv[++i] : "");
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(v, &end, 10);
+            if (errno || end == v || *end || *v == '-' || n == 0 || n > UINT32_MAX - 1)
+                return usage_error("--max-strings expects a count from 1 to 4294967294, got '%s'", v);
+            o->plan.max_slots = n;
         } else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) {
             o->opt = (unsigned)(a[2] - '0');
         } else if (strcmp(a, "-o") == 0) {

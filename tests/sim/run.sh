@@ -57,8 +57,16 @@ state_file() {
 }
 state_file qcnn "-D n=16 --truncate 3" "$tmp/qcnn16.state"
 state_file qcnn "-D n=8" "$tmp/qcnn8.state"
-same_output qcnn_pauli qcnn pauli "-D n=16 --truncate 3" -- --random 5 --grad --state "$tmp/qcnn16.state"
+same_output qcnn_pauli qcnn pauli "-D n=16 --truncate 3 --max-strings 100000" -- --random 5 --grad --state "$tmp/qcnn16.state"
 same_output qcnn_exact qcnn pauli "-D n=8" -- --random 5 --grad --state "$tmp/qcnn8.state"
+# run takes the string budget before and after the file; one string too few is E100.
+need=$(wc -l <"$tmp/qcnn16.state")
+"$ansc" run --max-strings "$need" "$root/examples/qcnn.ans" -D n=16 --truncate 3 --random 5 --state "$tmp/qcnn16.state" >/dev/null 2>"$tmp/err" &&
+    ok || bad "qcnn within $need strings: $(cat "$tmp/err")"
+"$ansc" run "$root/examples/qcnn.ans" -D n=16 --truncate 3 --max-strings $((need - 1)) --random 5 >/dev/null 2>"$tmp/err"
+if [ $? -eq 1 ] && grep -q "error\[E100\].*more than $((need - 1)) Pauli strings" "$tmp/err"; then ok; else
+    bad "qcnn within $((need - 1)) strings: $(cat "$tmp/err")"
+fi
 same_output reupload_auto data_reuploading auto "-D n=4" -- --random 2 --grad --inputs "$root/tests/sim/inputs4.txt"
 
 # The values of the three methods agree (to print precision, 12 digits).

@@ -1,0 +1,1 @@
+build x.ans -o sim --max-strings 0
