@@ -2,22 +2,25 @@
  * emit.c — Plan -> LLVM module: the simulator's functions and metadata (codegen.h).
  *
  * The module defines what runtime/ansc_sim.h promises a simulator exports:
- *   ans_sim_info   the AnsSimInfo (names, sizes) as one constant global
+ *   ans_sim_info   the AnsSimInfo (names, sizes), one constant global; its first call
+ *                  fills the name arrays from packed blobs (ans_unpack_names)
  *   ans_sim_eval   every observable's value
  *   ans_sim_grad   values and the gradient by the adjoint method
  *   main           (executables only) ans_main on the three above
- * Each function is straight-line code in circuit order: the angle of every step is computed
- * from the parameter and input vectors (constant angles are folded here, cos and sin
- * included), and the step is a call to a runtime kernel (runtime/kernels.h) with constant
- * tables emitted as private globals: pair lists, masks, eigenvectors. Pauli rotations with
- * few pairs are unrolled into loads and stores on constant slots instead. All buffers are
- * allocated once at entry (the largest any observable needs) and freed on every exit; an
- * allocation failure returns ANS_ERR_MEMORY.
+ * Up to EMIT_STRAIGHT_MAX steps a function is straight-line code in circuit order: the angle
+ * of every step is computed from the parameter and input vectors (constant angles are folded
+ * here, cos and sin included), and the step is a call to a runtime kernel (runtime/kernels.h)
+ * with constant tables emitted as private globals: pair lists, masks, eigenvectors. Longer
+ * programs loop over a constant table of step records (e_loop_begin, e_record_phi). Each
+ * method's steps are in their own file (emit_pauli.c, emit_sv.c; dla's are below); this
+ * file has the helpers they share (emit.h), the functions' frames, and the metadata. All
+ * buffers are allocated once at entry (the largest any observable needs) and freed on every
+ * exit; an allocation failure returns ANS_ERR_MEMORY.
  *
  * The gradient function keeps the forward pass's cos/sin values as SSA values and reuses
  * them on the way back; the tape offsets are constants.
  */
-#include "codegen.h"
+#include "emit.h"
 #include "runtime/ansc_sim.h"
 
 #include <llvm-c/Analysis.h>
@@ -28,36 +31,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Unroll a Pauli rotation with at most this many pairs plus scaled slots. */
-enum { EMIT_UNROLL = 4 };
-
-typedef struct Emit {
-    LLVMContextRef ctx;
-    LLVMModuleRef mod;
-    LLVMBuilderRef b;
-    LLVMTypeRef f64, i32, i64, i8, ptr, vd;
-    const Plan *plan;
-    const Circuit *c;
-    /* arguments of the function being built */
-    LLVMValueRef params, inputs, state, values, grad;
-    uint32_t tables;
-    /* the constant tables made so far, by initializer: eval and grad share theirs */
-    LLVMValueRef *table_init, *table_global;
-    uint32_t ntables, table_cap;
-    /* the name arrays ans_sim_info unpacks (e_names) */
-    LLVMValueRef packed[4];
-    uint32_t npacked;
-} Emit;
-
 /* ---- helpers ------------------------------------------------------------------------- */
 
-static LLVMValueRef e_f64(Emit *e, double v) { return LLVMConstReal(e->f64, v); }
-static LLVMValueRef e_i32(Emit *e, uint64_t v) { return LLVMConstInt(e->i32, v, 0); }
-static LLVMValueRef e_i64(Emit *e, uint64_t v) { return LLVMConstInt(e->i64, v, 0); }
-
 /* A call to the external function `name` (declared on first use). */
-static LLVMValueRef e_call(Emit *e, const char *name, LLVMTypeRef ret, unsigned n, LLVMTypeRef *types,
-                           LLVMValueRef *args)
+LLVMValueRef e_call(Emit *e, const char *name, LLVMTypeRef ret, unsigned n, LLVMTypeRef *types,
+                    LLVMValueRef *args)
 {
     LLVMValueRef fn = LLVMGetNamedFunction(e->mod, name);
     LLVMTypeRef fnty;
@@ -71,7 +49,7 @@ static LLVMValueRef e_call(Emit *e, const char *name, LLVMTypeRef ret, unsigned 
 }
 
 /* A private constant table holding these bytes (a null pointer when empty). */
-static LLVMValueRef e_table(Emit *e, const void *data, size_t bytes)
+LLVMValueRef e_table(Emit *e, const void *data, size_t bytes)
 {
     if (!bytes || !data)
         return LLVMConstPointerNull(e->ptr);
@@ -114,40 +92,35 @@ static LLVMValueRef e_string(Emit *e, const char *s)
 }
 
 /* &base[index] for a double array. */
-static LLVMValueRef e_at(Emit *e, LLVMValueRef base, uint64_t index)
+LLVMValueRef e_at(Emit *e, LLVMValueRef base, uint64_t index)
 {
     LLVMValueRef idx = e_i64(e, index);
     return LLVMBuildGEP2(e->b, e->f64, base, &idx, 1, "");
 }
 
-static LLVMValueRef e_load(Emit *e, LLVMValueRef base, uint64_t index)
+LLVMValueRef e_load(Emit *e, LLVMValueRef base, uint64_t index)
 {
     return LLVMBuildLoad2(e->b, e->f64, e_at(e, base, index), "");
 }
 
-static void e_store(Emit *e, LLVMValueRef v, LLVMValueRef base, uint64_t index)
+void e_store(Emit *e, LLVMValueRef v, LLVMValueRef base, uint64_t index)
 {
     LLVMBuildStore(e->b, v, e_at(e, base, index));
 }
 
-static void e_zero(Emit *e, LLVMValueRef p, uint64_t doubles)
+void e_zero(Emit *e, LLVMValueRef p, uint64_t doubles)
 {
     if (doubles)
         LLVMBuildMemSet(e->b, p, LLVMConstInt(e->i8, 0, 0), e_i64(e, doubles * 8), 8);
 }
 
-/* cos and sin of a step's angle; folded to constants for a constant angle. */
-typedef struct Trig {
-    LLVMValueRef phi, c, s;
-} Trig;
-
-static LLVMValueRef e_libm(Emit *e, const char *name, LLVMValueRef x)
+LLVMValueRef e_libm(Emit *e, const char *name, LLVMValueRef x)
 {
     LLVMTypeRef t = e->f64;
     return e_call(e, name, e->f64, 1, &t, &x);
 }
 
-static Trig e_trig(Emit *e, const StepAngle *a)
+Trig e_trig(Emit *e, const StepAngle *a)
 {
     Trig t;
     if (a->source == ANGLE_CONST) {
@@ -165,7 +138,7 @@ static Trig e_trig(Emit *e, const StepAngle *a)
 }
 
 /* grad[row + index] += k · d for a parameter step. */
-static void e_grad_add(Emit *e, const StepAngle *a, uint64_t row, LLVMValueRef d)
+void e_grad_add(Emit *e, const StepAngle *a, uint64_t row, LLVMValueRef d)
 {
     if (a->source != ANGLE_PARAM)
         return;
@@ -224,11 +197,7 @@ static void e_return_ok(Emit *e, const Buffers *bufs)
 
 /* ---- the reduction E = constant + Σ weight · v[slot] · state ------------------------- */
 
-typedef struct ReductionTables {
-    LLVMValueRef slot, weight, state_index;
-} ReductionTables;
-
-static ReductionTables e_reduction_tables(Emit *e, const Reduction *r)
+ReductionTables e_reduction_tables(Emit *e, const Reduction *r)
 {
     ReductionTables t;
     t.slot = e_table(e, r->slot, sizeof *r->slot * r->n);
@@ -237,7 +206,7 @@ static ReductionTables e_reduction_tables(Emit *e, const Reduction *r)
     return t;
 }
 
-static LLVMValueRef e_reduce(Emit *e, const Reduction *r, const ReductionTables *t, LLVMValueRef v)
+LLVMValueRef e_reduce(Emit *e, const Reduction *r, const ReductionTables *t, LLVMValueRef v)
 {
     LLVMTypeRef types[] = {e->ptr, e->ptr, e->ptr, e->ptr, e->ptr, e->i32};
     LLVMValueRef state = r->state_index ? e->state : LLVMConstPointerNull(e->ptr);
@@ -246,7 +215,7 @@ static LLVMValueRef e_reduce(Emit *e, const Reduction *r, const ReductionTables 
     return LLVMBuildFAdd(e->b, e_f64(e, r->constant), sum, "value");
 }
 
-static void e_reduce_adjoint(Emit *e, const Reduction *r, const ReductionTables *t, LLVMValueRef vbar)
+void e_reduce_adjoint(Emit *e, const Reduction *r, const ReductionTables *t, LLVMValueRef vbar)
 {
     LLVMTypeRef types[] = {e->ptr, e->ptr, e->ptr, e->ptr, e->ptr, e->i32, e->f64};
     LLVMValueRef state = r->state_index ? e->state : LLVMConstPointerNull(e->ptr);
@@ -254,60 +223,8 @@ static void e_reduce_adjoint(Emit *e, const Reduction *r, const ReductionTables 
     e_call(e, "ans_reduce_adjoint", e->vd, 7, types, args);
 }
 
-/* ---- pauli --------------------------------------------------------------------------- */
-
-typedef struct PauliTables {
-    LLVMValueRef pairs, scaled;
-} PauliTables;
-
-/* v ← rotate(v), unrolled: few pairs, constant slots. */
-static void e_pauli_unrolled(Emit *e, const PauliStep *st, LLVMValueRef v, Trig t)
-{
-    for (uint32_t i = 0; i < st->npairs; i++) {
-        uint32_t a = st->pairs[2 * i], b = st->pairs[2 * i + 1];
-        LLVMValueRef va = e_load(e, v, a), vb = e_load(e, v, b);
-        LLVMValueRef na = LLVMBuildFSub(e->b, LLVMBuildFMul(e->b, t.c, va, ""), LLVMBuildFMul(e->b, t.s, vb, ""), "");
-        LLVMValueRef nb = LLVMBuildFAdd(e->b, LLVMBuildFMul(e->b, t.c, vb, ""), LLVMBuildFMul(e->b, t.s, va, ""), "");
-        e_store(e, na, v, a);
-        e_store(e, nb, v, b);
-    }
-    for (uint32_t i = 0; i < st->nscaled; i++)
-        e_store(e, LLVMBuildFMul(e->b, t.c, e_load(e, v, st->scaled[i]), ""), v, st->scaled[i]);
-}
-
-static void e_pauli_rotate(Emit *e, const PauliStep *st, const PauliTables *pt, LLVMValueRef v, Trig t,
-                           LLVMValueRef tape)
-{
-    LLVMTypeRef types[] = {e->ptr, e->ptr, e->i32, e->ptr, e->i32, e->f64, e->f64, e->ptr};
-    LLVMValueRef args[] = {v, pt->pairs, e_i32(e, st->npairs), pt->scaled, e_i32(e, st->nscaled), t.c, t.s, tape};
-    e_call(e, "ans_pauli_rotate", e->vd, 8, types, args);
-}
-
-/* Large plans: one loop over a constant step table instead of straight-line code, so the
- * compile time stays linear in the circuit (LLVM's passes are superlinear in the length of
- * one basic block). The record below is what the loop reads. */
-enum { EMIT_STRAIGHT_MAX = 64 };
-
-/* The angle of a step, first in every record a loop reads. */
-typedef struct AngleRecord {
-    uint32_t source, index;
-    double k, b;
-} AngleRecord;
-
-typedef struct StepRecord {
-    AngleRecord angle;
-    uint64_t pairs, scaled, tape; /* element offsets into the pair, scaled and tape arrays */
-    uint32_t npairs, nscaled;
-} StepRecord;
-
-/* A statevector rotation: psi ← exp(-iφP) psi for the string (x, z). */
-typedef struct SvRecord {
-    AngleRecord angle;
-    uint64_t x, z;
-} SvRecord;
-
 /* A field of the record at rec. */
-static LLVMValueRef e_field(Emit *e, LLVMValueRef rec, size_t offset, LLVMTypeRef t)
+LLVMValueRef e_field(Emit *e, LLVMValueRef rec, size_t offset, LLVMTypeRef t)
 {
     LLVMValueRef off = e_i64(e, offset);
     LLVMValueRef p = LLVMBuildGEP2(e->b, e->i8, rec, &off, 1, "");
@@ -315,8 +232,8 @@ static LLVMValueRef e_field(Emit *e, LLVMValueRef rec, size_t offset, LLVMTypeRe
 }
 
 /* φ = k·x + b for the record's angle source; leaves the builder in a join block. */
-static LLVMValueRef e_record_phi(Emit *e, LLVMValueRef rec, LLVMValueRef *source, LLVMValueRef *index,
-                                 LLVMValueRef *k)
+LLVMValueRef e_record_phi(Emit *e, LLVMValueRef rec, LLVMValueRef *source, LLVMValueRef *index,
+                          LLVMValueRef *k)
 {
     LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(e->b));
     *source = e_field(e, rec, offsetof(AngleRecord, source), e->i32);
@@ -343,8 +260,8 @@ static LLVMValueRef e_record_phi(Emit *e, LLVMValueRef rec, LLVMValueRef *source
 }
 
 /* grad[row + index] += k·d when the record's source is a parameter. */
-static void e_record_grad(Emit *e, LLVMValueRef source, LLVMValueRef index, LLVMValueRef k, uint64_t row,
-                          LLVMValueRef d)
+void e_record_grad(Emit *e, LLVMValueRef source, LLVMValueRef index, LLVMValueRef k, uint64_t row,
+                   LLVMValueRef d)
 {
     LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(e->b));
     LLVMBasicBlockRef add = LLVMAppendBasicBlockInContext(e->ctx, fn, "grad");
@@ -362,14 +279,7 @@ static void e_record_grad(Emit *e, LLVMValueRef source, LLVMValueRef index, LLVM
 /* A counted loop over the records of a table: up from 0 or down from n − 1 (n >= 1).
  * e_loop_begin leaves the builder in the body and returns the record's address;
  * e_loop_end closes the body and continues after the loop. */
-typedef struct Loop {
-    LLVMBasicBlockRef pre, body, exit;
-    LLVMValueRef i;
-    uint64_t n;
-    bool down;
-} Loop;
-
-static LLVMValueRef e_loop_begin(Emit *e, Loop *l, uint64_t n, bool down, LLVMValueRef table, size_t record)
+LLVMValueRef e_loop_begin(Emit *e, Loop *l, uint64_t n, bool down, LLVMValueRef table, size_t record)
 {
     LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(e->b));
     l->n = n;
@@ -384,7 +294,7 @@ static LLVMValueRef e_loop_begin(Emit *e, Loop *l, uint64_t n, bool down, LLVMVa
     return LLVMBuildGEP2(e->b, e->i8, table, &off, 1, "rec");
 }
 
-static void e_loop_end(Emit *e, Loop *l)
+void e_loop_end(Emit *e, Loop *l)
 {
     LLVMValueRef next, last;
     if (l->down) {
@@ -399,122 +309,6 @@ static void e_loop_end(Emit *e, Loop *l)
     LLVMBasicBlockRef blocks[] = {l->pre, LLVMGetInsertBlock(e->b)};
     LLVMAddIncoming(l->i, vals, blocks, 2);
     LLVMPositionBuilderAtEnd(e->b, l->exit);
-}
-
-/* The steps of a large pauli program as one loop (forward) and, for grad, a second one
- * backwards over the same table. */
-static void e_pauli_loops(Emit *e, const PauliProgram *p, uint32_t o, LLVMValueRef v, bool grad, LLVMValueRef tape,
-                          LLVMValueRef vbar, const ReductionTables *rt)
-{
-    size_t n = p->steps.len;
-    StepRecord *recs = calloc(n, sizeof *recs);
-    uint32_t *pairs = calloc(2 * p->pairs_total + 1, sizeof *pairs);
-    uint32_t *scaled = calloc(p->scaled_total + 1, sizeof *scaled);
-    uint64_t np = 0, ns = 0;
-    for (size_t k = 0; k < n; k++) {
-        const PauliStep *st = &p->steps.data[k];
-        recs[k] = (StepRecord){.angle = {st->angle.source, st->angle.index, st->angle.k, st->angle.b},
-                               .pairs = 2 * np, .scaled = ns, .tape = 2 * np + ns,
-                               .npairs = st->npairs, .nscaled = st->nscaled};
-        memcpy(pairs + 2 * np, st->pairs, sizeof *pairs * 2 * st->npairs);
-        memcpy(scaled + ns, st->scaled, sizeof *scaled * st->nscaled);
-        np += st->npairs;
-        ns += st->nscaled;
-    }
-    LLVMValueRef trec = e_table(e, recs, sizeof *recs * n), tpairs = e_table(e, pairs, sizeof *pairs * 2 * np),
-                 tscaled = e_table(e, scaled, sizeof *scaled * ns);
-    free(recs);
-    free(pairs);
-    free(scaled);
-    LLVMTypeRef types[] = {e->ptr, e->ptr, e->i32, e->ptr, e->i32, e->f64, e->f64, e->ptr};
-    for (int pass = 0; pass < (grad ? 2 : 1); pass++) {
-        bool back = pass == 1;
-        if (back) {
-            e_store(e, e_reduce(e, &p->reduction, rt, v), e->values, o);
-            e_zero(e, vbar, p->nslots);
-            e_reduce_adjoint(e, &p->reduction, rt, vbar);
-        }
-        Loop l;
-        LLVMValueRef rec = e_loop_begin(e, &l, n, back, trec, sizeof(StepRecord));
-        LLVMValueRef source, index, k;
-        LLVMValueRef phi = e_record_phi(e, rec, &source, &index, &k);
-        LLVMValueRef c = e_libm(e, "cos", phi), s = e_libm(e, "sin", phi);
-        LLVMValueRef po = e_field(e, rec, offsetof(StepRecord, pairs), e->i64);
-        LLVMValueRef so = e_field(e, rec, offsetof(StepRecord, scaled), e->i64);
-        LLVMValueRef to = e_field(e, rec, offsetof(StepRecord, tape), e->i64);
-        LLVMValueRef args[] = {back ? vbar : v,
-                               LLVMBuildGEP2(e->b, e->i32, tpairs, &po, 1, ""),
-                               e_field(e, rec, offsetof(StepRecord, npairs), e->i32),
-                               LLVMBuildGEP2(e->b, e->i32, tscaled, &so, 1, ""),
-                               e_field(e, rec, offsetof(StepRecord, nscaled), e->i32),
-                               c,
-                               s,
-                               grad ? LLVMBuildGEP2(e->b, e->f64, tape, &to, 1, "") : LLVMConstPointerNull(e->ptr)};
-        if (back) {
-            LLVMValueRef d = e_call(e, "ans_pauli_rotate_adjoint", e->f64, 8, types, args);
-            e_record_grad(e, source, index, k, (uint64_t)o * e->c->nparams, d);
-        } else {
-            e_call(e, "ans_pauli_rotate", e->vd, 8, types, args);
-        }
-        e_loop_end(e, &l);
-    }
-    if (!grad)
-        e_store(e, e_reduce(e, &p->reduction, rt, v), e->values, o);
-}
-
-static void e_pauli_eval(Emit *e, const PauliProgram *p, uint32_t o, LLVMValueRef v, bool grad, LLVMValueRef tape,
-                         LLVMValueRef vbar)
-{
-    size_t nsteps = p->steps.len;
-    PauliTables *pt = calloc(nsteps + 1, sizeof *pt);
-    Trig *trig = calloc(nsteps + 1, sizeof *trig);
-    uint64_t *off = calloc(nsteps + 1, sizeof *off);
-    e_zero(e, v, p->nslots);
-    if (p->ninit) {
-        LLVMTypeRef types[] = {e->ptr, e->ptr, e->ptr, e->i32};
-        LLVMValueRef args[] = {v, e_table(e, p->init_slot, sizeof *p->init_slot * p->ninit),
-                               e_table(e, p->init_value, sizeof *p->init_value * p->ninit), e_i32(e, p->ninit)};
-        e_call(e, "ans_scatter", e->vd, 4, types, args);
-    }
-    if (nsteps > EMIT_STRAIGHT_MAX) {
-        ReductionTables rt = e_reduction_tables(e, &p->reduction);
-        e_pauli_loops(e, p, o, v, grad, tape, vbar, &rt);
-        free(pt);
-        free(trig);
-        free(off);
-        return;
-    }
-    uint64_t at = 0;
-    for (size_t k = 0; k < nsteps; k++) {
-        const PauliStep *st = &p->steps.data[k];
-        trig[k] = e_trig(e, &st->angle);
-        off[k] = at;
-        at += 2ull * st->npairs + st->nscaled;
-        if (!grad && st->npairs + st->nscaled <= EMIT_UNROLL) {
-            e_pauli_unrolled(e, st, v, trig[k]);
-            continue;
-        }
-        pt[k].pairs = e_table(e, st->pairs, sizeof *st->pairs * 2 * st->npairs);
-        pt[k].scaled = e_table(e, st->scaled, sizeof *st->scaled * st->nscaled);
-        e_pauli_rotate(e, st, &pt[k], v, trig[k], grad ? e_at(e, tape, off[k]) : LLVMConstPointerNull(e->ptr));
-    }
-    ReductionTables rt = e_reduction_tables(e, &p->reduction);
-    e_store(e, e_reduce(e, &p->reduction, &rt, v), e->values, o);
-    if (grad) {
-        e_zero(e, vbar, p->nslots);
-        e_reduce_adjoint(e, &p->reduction, &rt, vbar);
-        for (size_t k = nsteps; k-- > 0;) {
-            const PauliStep *st = &p->steps.data[k];
-            LLVMTypeRef types[] = {e->ptr, e->ptr, e->i32, e->ptr, e->i32, e->f64, e->f64, e->ptr};
-            LLVMValueRef args[] = {vbar, pt[k].pairs, e_i32(e, st->npairs), pt[k].scaled, e_i32(e, st->nscaled),
-                                   trig[k].c, trig[k].s, e_at(e, tape, off[k])};
-            LLVMValueRef d = e_call(e, "ans_pauli_rotate_adjoint", e->f64, 8, types, args);
-            e_grad_add(e, &st->angle, (uint64_t)o * e->c->nparams, d);
-        }
-    }
-    free(pt);
-    free(trig);
-    free(off);
 }
 
 /* ---- dla ----------------------------------------------------------------------------- */
@@ -558,188 +352,7 @@ static void e_dla_eval(Emit *e, const DlaProgram *p, uint32_t o, LLVMValueRef v,
     free(lam);
 }
 
-/* ---- statevector --------------------------------------------------------------------- */
-
-typedef struct SvTables {
-    LLVMValueRef vecs, lambda, qubits;
-} SvTables;
-
-/* psi ← U(±φ) psi for one step. */
-static void e_sv_step(Emit *e, const SvProgram *p, const SvStep *st, const SvTables *t, LLVMValueRef psi,
-                      Trig trig, bool inverse, LLVMValueRef u)
-{
-    if (st->kind == SV_ROTATE) {
-        LLVMTypeRef types[] = {e->ptr, e->i32, e->i64, e->i64, e->f64, e->f64};
-        LLVMValueRef s = inverse ? LLVMBuildFNeg(e->b, trig.s, "") : trig.s;
-        LLVMValueRef args[] = {psi, e_i32(e, p->nqubits), e_i64(e, st->x), e_i64(e, st->z), trig.c, s};
-        e_call(e, "ans_sv_rotate", e->vd, 6, types, args);
-        return;
-    }
-    LLVMTypeRef ht[] = {e->ptr, e->ptr, e->i32, e->f64, e->ptr};
-    LLVMValueRef phi = inverse ? LLVMBuildFNeg(e->b, trig.phi, "") : trig.phi;
-    LLVMValueRef hargs[] = {t->vecs, t->lambda, e_i32(e, 1u << st->k), phi, u};
-    e_call(e, "ans_herm_exp", e->vd, 5, ht, hargs);
-    LLVMTypeRef at[] = {e->ptr, e->i32, e->ptr, e->i32, e->ptr};
-    LLVMValueRef aargs[] = {psi, e_i32(e, p->nqubits), t->qubits, e_i32(e, st->k), u};
-    e_call(e, "ans_sv_apply", e->vd, 5, at, aargs);
-}
-
-static LLVMValueRef e_sv_im(Emit *e, const SvProgram *p, const SvStep *st, LLVMValueRef lam, LLVMValueRef psi)
-{
-    LLVMTypeRef types[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64};
-    if (st->kind == SV_ROTATE) {
-        LLVMValueRef args[] = {lam, psi, e_i32(e, p->nqubits), e_i64(e, st->x), e_i64(e, st->z)};
-        return e_call(e, "ans_sv_im_inner", e->f64, 5, types, args);
-    }
-    LLVMValueRef sum = e_f64(e, 0);
-    for (uint32_t t = 0; t < st->nterms; t++) {
-        LLVMValueRef args[] = {lam, psi, e_i32(e, p->nqubits), e_i64(e, st->term_x[t]), e_i64(e, st->term_z[t])};
-        LLVMValueRef im = e_call(e, "ans_sv_im_inner", e->f64, 5, types, args);
-        sum = LLVMBuildFAdd(e->b, sum, LLVMBuildFMul(e->b, e_f64(e, st->term_coef[t]), im, ""), "");
-    }
-    return sum;
-}
-
-/* values[o] = <psi|O_o|psi>; with grad, also back = psi and lam = O_o psi, the start of
- * observable o's backward pass. */
-static void e_sv_observable(Emit *e, const SvProgram *p, uint32_t o, bool grad, LLVMValueRef psi,
-                            LLVMValueRef back, LLVMValueRef lam)
-{
-    const SvObservable *ob = &p->observables[o];
-    LLVMValueRef nq = e_i32(e, p->nqubits), value = e_f64(e, 0);
-    LLVMTypeRef xt[] = {e->ptr, e->i32, e->i64, e->i64};
-    for (uint32_t i = 0; i < ob->nterms; i++) {
-        LLVMValueRef args[] = {psi, nq, e_i64(e, ob->x[i]), e_i64(e, ob->z[i])};
-        LLVMValueRef x = e_call(e, "ans_sv_expect", e->f64, 4, xt, args);
-        value = LLVMBuildFAdd(e->b, value, LLVMBuildFMul(e->b, e_f64(e, ob->coef[i]), x, ""), "");
-    }
-    e_store(e, value, e->values, o);
-    if (!grad)
-        return;
-    uint64_t bytes = (uint64_t)16 << p->nqubits;
-    LLVMBuildMemCpy(e->b, back, 16, psi, 16, e_i64(e, bytes));
-    LLVMBuildMemSet(e->b, lam, LLVMConstInt(e->i8, 0, 0), e_i64(e, bytes), 16);
-    LLVMTypeRef at[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64, e->f64};
-    for (uint32_t i = 0; i < ob->nterms; i++) {
-        LLVMValueRef args[] = {lam, psi, nq, e_i64(e, ob->x[i]), e_i64(e, ob->z[i]), e_f64(e, ob->coef[i])};
-        e_call(e, "ans_sv_add_pauli", e->vd, 6, at, args);
-    }
-}
-
-/* A large statevector program of rotations only: the forward pass, and per observable
- * the backward pass, as loops over a constant table of SvRecords. */
-static void e_sv_loops(Emit *e, const SvProgram *p, bool grad, LLVMValueRef psi, LLVMValueRef back, LLVMValueRef lam)
-{
-    size_t n = p->steps.len;
-    SvRecord *recs = calloc(n, sizeof *recs);
-    for (size_t k = 0; k < n; k++) {
-        const SvStep *st = &p->steps.data[k];
-        recs[k] = (SvRecord){{st->angle.source, st->angle.index, st->angle.k, st->angle.b}, st->x, st->z};
-    }
-    LLVMValueRef table = e_table(e, recs, sizeof *recs * n);
-    free(recs);
-    LLVMTypeRef rt[] = {e->ptr, e->i32, e->i64, e->i64, e->f64, e->f64};
-    LLVMTypeRef it[] = {e->ptr, e->ptr, e->i32, e->i64, e->i64};
-    LLVMValueRef nq = e_i32(e, p->nqubits);
-    /* pass -1: forward; pass o: observable o's backward pass */
-    for (int64_t pass = -1; pass < (int64_t)e->plan->nobservables; pass++) {
-        bool backward = pass >= 0;
-        if (backward) {
-            e_sv_observable(e, p, (uint32_t)pass, grad, psi, back, lam);
-            if (!grad)
-                continue;
-        }
-        Loop l;
-        LLVMValueRef rec = e_loop_begin(e, &l, n, backward, table, sizeof(SvRecord));
-        LLVMValueRef source, index, k;
-        LLVMValueRef phi = e_record_phi(e, rec, &source, &index, &k);
-        LLVMValueRef c = e_libm(e, "cos", phi), sn = e_libm(e, "sin", phi);
-        LLVMValueRef x = e_field(e, rec, offsetof(SvRecord, x), e->i64), z = e_field(e, rec, offsetof(SvRecord, z), e->i64);
-        if (!backward) {
-            LLVMValueRef args[] = {psi, nq, x, z, c, sn};
-            e_call(e, "ans_sv_rotate", e->vd, 6, rt, args);
-        } else {
-            LLVMValueRef iargs[] = {lam, back, nq, x, z};
-            LLVMValueRef im = e_call(e, "ans_sv_im_inner", e->f64, 5, it, iargs);
-            e_record_grad(e, source, index, k, (uint64_t)pass * e->c->nparams,
-                          LLVMBuildFMul(e->b, e_f64(e, 2), im, ""));
-            LLVMValueRef neg = LLVMBuildFNeg(e->b, sn, "");
-            LLVMValueRef a1[] = {back, nq, x, z, c, neg};
-            e_call(e, "ans_sv_rotate", e->vd, 6, rt, a1);
-            LLVMValueRef a2[] = {lam, nq, x, z, c, neg};
-            e_call(e, "ans_sv_rotate", e->vd, 6, rt, a2);
-        }
-        e_loop_end(e, &l);
-    }
-}
-
-static bool sv_only_rotations(const SvProgram *p)
-{
-    for (size_t k = 0; k < p->steps.len; k++)
-        if (p->steps.data[k].kind != SV_ROTATE)
-            return false;
-    return true;
-}
-
-static void e_sv(Emit *e, const SvProgram *p, bool grad, LLVMValueRef psi, LLVMValueRef u, LLVMValueRef back,
-                 LLVMValueRef lam)
-{
-    size_t nsteps = p->steps.len;
-    if (nsteps > EMIT_STRAIGHT_MAX && sv_only_rotations(p)) {
-        LLVMTypeRef types[] = {e->ptr, e->i32, e->ptr};
-        LLVMValueRef args[] = {psi, e_i32(e, p->nqubits), e_table(e, p->kets, p->nqubits)};
-        e_call(e, "ans_sv_init", e->vd, 3, types, args);
-        e_sv_loops(e, p, grad, psi, back, lam);
-        return;
-    }
-    SvTables *t = calloc(nsteps + 1, sizeof *t);
-    Trig *trig = calloc(nsteps + 1, sizeof *trig);
-    {
-        LLVMTypeRef types[] = {e->ptr, e->i32, e->ptr};
-        LLVMValueRef args[] = {psi, e_i32(e, p->nqubits), e_table(e, p->kets, p->nqubits)};
-        e_call(e, "ans_sv_init", e->vd, 3, types, args);
-    }
-    for (size_t k = 0; k < nsteps; k++) {
-        const SvStep *st = &p->steps.data[k];
-        if (st->kind == SV_DENSE) {
-            uint32_t dim = 1u << st->k;
-            t[k].vecs = e_table(e, st->vecs, sizeof(double) * 2 * dim * dim);
-            t[k].lambda = e_table(e, st->lambda, sizeof(double) * dim);
-            t[k].qubits = e_table(e, st->qubits, sizeof(uint32_t) * st->k);
-        }
-        trig[k] = e_trig(e, &st->angle);
-        e_sv_step(e, p, st, &t[k], psi, trig[k], false, u);
-    }
-    for (uint32_t o = 0; o < e->plan->nobservables; o++) {
-        e_sv_observable(e, p, o, grad, psi, back, lam);
-        if (!grad)
-            continue;
-        for (size_t k = nsteps; k-- > 0;) {
-            const SvStep *st = &p->steps.data[k];
-            if (st->angle.source == ANGLE_PARAM) {
-                LLVMValueRef im = e_sv_im(e, p, st, lam, back);
-                e_grad_add(e, &st->angle, (uint64_t)o * e->c->nparams, LLVMBuildFMul(e->b, e_f64(e, 2), im, ""));
-            }
-            if (k == 0)
-                break;
-            e_sv_step(e, p, st, &t[k], back, trig[k], true, u);
-            e_sv_step(e, p, st, &t[k], lam, trig[k], true, u);
-        }
-    }
-    free(t);
-    free(trig);
-}
-
 /* ---- the two entry points ------------------------------------------------------------ */
-
-static uint32_t sv_kmax(const SvProgram *p)
-{
-    uint32_t k = 0;
-    for (size_t i = 0; i < p->steps.len; i++)
-        if (p->steps.data[i].kind == SV_DENSE && p->steps.data[i].k > k)
-            k = p->steps.data[i].k;
-    return k;
-}
 
 static void e_function(Emit *e, bool grad)
 {
