@@ -1,8 +1,15 @@
 /*
  * bench_pauli.c — the pauli method, compiled against interpreted.
  *
- *   bench_pauli [--runs N] [--truncate T] [--tsv] [--no-interpreted] [--max-slots S]
+ *   bench_pauli [--runs N] [--truncate T] [--tsv] [--no-interpreted] [--max-slots S] [--plan-only]
  *               FILE [-D NAME=VALUE]...
+ *   bench_pauli [--runs N] --read-bound COUNT
+ *
+ * --plan-only stops after (a) and prints the plan's size (the strings a weight keeps at a
+ * size too large to compile).
+ * --read-bound times one pass that reads COUNT doubles (their sum; best of N, the buffer
+ * written first so its pages exist): a floor under any evaluation that must read COUNT
+ * input values, such as Tr(ρP) for each of COUNT state strings. Prints milliseconds.
  *
  * For the first observable of FILE (with its size overrides) it times
  *   (a) planning: plan_pauli (best of N);
@@ -272,15 +279,49 @@ static int native_time(const struct AnsSim *sim, void *user)
 static int usage(void)
 {
     fputs("usage: bench_pauli [--runs N] [--truncate T] [--tsv] [--no-interpreted] "
-          "[--max-slots S] FILE [-D NAME=VALUE]...\n", stderr);
+          "[--max-slots S] [--plan-only] FILE [-D NAME=VALUE]...\n"
+          "       bench_pauli [--runs N] --read-bound COUNT\n", stderr);
     return 2;
+}
+
+/* --read-bound: the best time of `runs` passes summing n doubles. */
+static int bench_read_bound(uint64_t n, int runs)
+{
+    double *v = malloc(n * sizeof *v);
+    if (!v) {
+        fprintf(stderr, "bench_pauli: cannot allocate %llu doubles\n", (unsigned long long)n);
+        return 1;
+    }
+    for (uint64_t i = 0; i < n; i++)
+        v[i] = (double)(i & 1023) * 0x1p-10;
+    double best = INFINITY, sum = 0;
+    for (int r = 0; r < runs; r++) {
+        double t0 = bench_now(), s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        uint64_t i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += v[i];
+            s1 += v[i + 1];
+            s2 += v[i + 2];
+            s3 += v[i + 3];
+        }
+        for (; i < n; i++)
+            s0 += v[i];
+        best = fmin(best, bench_now() - t0);
+        sum += s0 + s1 + s2 + s3;
+    }
+    printf("%.3f\n", 1e3 * best);
+    fprintf(stderr, "(sum %g)\n", sum); /* keeps the reads */
+    free(v);
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     int runs = 5;
     uint32_t truncate = 0;
-    uint64_t max_slots = (uint64_t)1 << 22; /* plan_options_default's */
+    uint64_t max_slots = (uint64_t)1 << 22; /* an explicit pauli method's default */
+    uint64_t read_bound = 0;
+    bool plan_only = false;
     bool tsv = false, skip_interpreted = false;
     const char *file = NULL;
     Define defines[BENCH_MAX_DEFINES];
@@ -295,6 +336,10 @@ int main(int argc, char **argv)
             tsv = true;
         else if (strcmp(argv[i], "--max-slots") == 0 && i + 1 < argc)
             max_slots = strtoull(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--read-bound") == 0 && i + 1 < argc)
+            read_bound = strtoull(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--plan-only") == 0)
+            plan_only = true;
         else if (strcmp(argv[i], "--no-interpreted") == 0)
             skip_interpreted = true;
         else if (strcmp(argv[i], "-D") == 0 && i + 1 < argc && ndefines < BENCH_MAX_DEFINES) {
@@ -310,6 +355,8 @@ int main(int argc, char **argv)
         else
             return usage();
     }
+    if (read_bound && runs >= 1 && runs <= BENCH_MAX_RUNS)
+        return bench_read_bound(read_bound, runs);
     if (!file || runs < 1 || runs > BENCH_MAX_RUNS)
         return usage();
     size_t len = 0;
@@ -355,6 +402,15 @@ int main(int argc, char **argv)
             arena_free(&arena);
             stringset_free(&ss);
             return 2;
+        }
+        if (plan_only && r + 1 == runs) {
+            printf("%s: %u qubits, truncate %u: plan %.3f s, %u slots, %llu pairs, %llu scaled\n",
+                   file, c->nqubits, truncate, plan_s, p->nslots, (unsigned long long)p->pairs_total,
+                   (unsigned long long)p->scaled_total);
+            arena_free(&keep);
+            arena_free(&arena);
+            stringset_free(&ss);
+            return 0;
         }
     }
 
