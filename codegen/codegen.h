@@ -82,9 +82,12 @@ typedef struct PauliProgram {
 
 /* ---- plan_dla.c ------------------------------------------------------------------------ */
 
+/* A generator's A (d × d, real antisymmetric) as the positive half of iA's spectrum
+ * (cg_antisym_eig): exp(φA) x = x + 2 Re W diag(e^{−iφλ} − 1) W† x. */
 typedef struct DlaGenerator {
-    double *w;      /* d × d complex (interleaved), columns eigenvectors of iA */
-    double *lambda; /* d eigenvalues */
+    double *w;      /* d × rank complex (interleaved, row-major), columns eigenvectors of iA */
+    double *lambda; /* rank eigenvalues, all > 0 */
+    uint32_t rank;  /* r: A's rank is 2r */
 } DlaGenerator;
 
 typedef struct DlaStep {
@@ -240,6 +243,14 @@ const char *cg_runtime_library(void);
  * Householder tridiagonalisation and implicit QL, per connected component of the nonzero
  * pattern; a purely imaginary a (iA, A real antisymmetric) through a bidiagonal SVD. */
 void cg_herm_eig(double *a, uint32_t n, double *lambda, double *vecs);
+
+/* The positive half of the spectrum of iA for a real antisymmetric n × n a (row-major, not
+ * changed): returns r, the number of eigenvalues λ > 0 kept, ascending in lambda[0..r) with
+ * their eigenvectors as the columns of w (n × r complex, interleaved, row-major). A is real,
+ * so −λ's eigenvectors are the conjugates and A = 2 Re Σ_j (−iλ_j) w_j w_j†; eigenvalues
+ * at most 1e-12 · max|λ| are A's kernel in rounding and left out (they move a vector by
+ * less than that fraction of its length per unit angle). lambda holds n, w 2·n·n doubles. */
+uint32_t cg_antisym_eig(const double *a, uint32_t n, double *lambda, double *w);
 
 /* c ← c + alpha · a · b for an m × k matrix a and a k × n matrix b, every operand with
  * explicit row and column strides (a_ip = a[i·ars + p·acs], and likewise b and c): the

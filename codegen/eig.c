@@ -815,3 +815,26 @@ void cg_herm_eig(double *a, uint32_t n, double *lambda, double *vecs)
     free(pairs);
     free(parent);
 }
+
+uint32_t cg_antisym_eig(const double *a, uint32_t n, double *lambda, double *w)
+{
+    if (n == 0)
+        return 0;
+    double *h = eig_alloc(4 * (size_t)n * n, sizeof *h), *vecs = h + 2 * (size_t)n * n;
+    for (size_t k = 0; k < (size_t)n * n; k++) { /* H = iA */
+        h[2 * k] = 0;
+        h[2 * k + 1] = a[k];
+    }
+    cg_herm_eig(h, n, lambda, vecs);
+    double top = fmax(fabs(lambda[0]), fabs(lambda[n - 1]));
+    uint32_t first = n;
+    while (first > 0 && lambda[first - 1] > 1e-12 * top)
+        first--;
+    uint32_t r = n - first;
+    for (uint32_t j = 0; j < r; j++)
+        lambda[j] = lambda[first + j];
+    for (uint32_t i = 0; i < n; i++)
+        memcpy(w + 2 * (size_t)i * r, vecs + 2 * ((size_t)i * n + first), 2 * (size_t)r * sizeof *w);
+    free(h);
+    return r;
+}

@@ -319,20 +319,22 @@ static void e_dla_eval(Emit *e, const DlaProgram *p, uint32_t o, LLVMValueRef v,
     uint32_t d = p->dim;
     LLVMValueRef *w = calloc(p->ngenerators + 1, sizeof *w), *lam = calloc(p->ngenerators + 1, sizeof *lam);
     for (uint32_t g = 0; g < p->ngenerators; g++) {
-        w[g] = e_table(e, p->generators[g].w, sizeof(double) * 2 * d * d);
-        lam[g] = e_table(e, p->generators[g].lambda, sizeof(double) * d);
+        w[g] = e_table(e, p->generators[g].w, sizeof(double) * 2 * d * p->generators[g].rank);
+        lam[g] = e_table(e, p->generators[g].lambda, sizeof(double) * p->generators[g].rank);
     }
     if (d)
         LLVMBuildMemCpy(e->b, v, 8, e_table(e, p->init, sizeof(double) * d), 16, e_i64(e, 8ull * d));
     Trig *trig = calloc(p->steps.len + 1, sizeof *trig);
-    LLVMTypeRef types[] = {e->ptr, e->i32, e->ptr, e->ptr, e->f64, e->ptr, e->ptr};
+    LLVMTypeRef types[] = {e->ptr, e->i32, e->i32, e->ptr, e->ptr, e->f64, e->ptr, e->ptr};
     for (size_t k = 0; k < p->steps.len && d; k++) {
         const DlaStep *st = &p->steps.data[k];
         trig[k] = e_trig(e, &st->angle);
         if (grad)
             LLVMBuildMemCpy(e->b, e_at(e, tape, (uint64_t)k * d), 8, v, 8, e_i64(e, 8ull * d));
-        LLVMValueRef args[] = {v, e_i32(e, d), w[st->generator], lam[st->generator], trig[k].phi, scratch};
-        e_call(e, "ans_dla_step", e->vd, 6, types, args);
+        uint32_t r = p->generators[st->generator].rank;
+        LLVMValueRef args[] = {v, e_i32(e, d), e_i32(e, r), w[st->generator], lam[st->generator], trig[k].phi,
+                               scratch};
+        e_call(e, "ans_dla_step", e->vd, 7, types, args);
     }
     ReductionTables rt = e_reduction_tables(e, &p->reduction);
     e_store(e, e_reduce(e, &p->reduction, &rt, v), e->values, o);
@@ -341,9 +343,10 @@ static void e_dla_eval(Emit *e, const DlaProgram *p, uint32_t o, LLVMValueRef v,
         e_reduce_adjoint(e, &p->reduction, &rt, vbar);
         for (size_t k = p->steps.len; k-- > 0;) {
             const DlaStep *st = &p->steps.data[k];
-            LLVMValueRef args[] = {vbar, e_i32(e, d), w[st->generator], lam[st->generator], trig[k].phi,
-                                   e_at(e, tape, (uint64_t)k * d), scratch};
-            LLVMValueRef dphi = e_call(e, "ans_dla_step_adjoint", e->f64, 7, types, args);
+            uint32_t r = p->generators[st->generator].rank;
+            LLVMValueRef args[] = {vbar,         e_i32(e, d), e_i32(e, r), w[st->generator], lam[st->generator],
+                                   trig[k].phi, e_at(e, tape, (uint64_t)k * d), scratch};
+            LLVMValueRef dphi = e_call(e, "ans_dla_step_adjoint", e->f64, 8, types, args);
             e_grad_add(e, &st->angle, (uint64_t)o * e->c->nparams, dphi);
         }
     }

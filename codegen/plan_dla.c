@@ -666,21 +666,18 @@ DlaProgram *plan_dla(Arena *a, const Circuit *c, const Frame *f, uint32_t observ
         uint32_t d = prog->dim;
         prog->ngenerators = ngens;
         prog->generators = arena_alloc(a, (ngens + 1) * sizeof *prog->generators);
-        double *h = malloc(2 * (size_t)d * d * sizeof *h);
-        if (!h)
+        double *w = malloc((2 * (size_t)d * d + d) * sizeof *w), *lambda = w + 2 * (size_t)d * d;
+        if (!w)
             abort();
-        for (uint32_t g = 0; g < ngens; g++) { /* H = iA */
-            const double *am = basis.a[g];
-            for (size_t k = 0; k < (size_t)d * d; k++) {
-                h[2 * k] = 0;
-                h[2 * k + 1] = am[k];
-            }
+        for (uint32_t g = 0; g < ngens; g++) { /* only the positive half of iA's spectrum */
             DlaGenerator *dg = &prog->generators[g];
-            dg->w = arena_alloc(a, 2 * (size_t)d * d * sizeof *dg->w);
-            dg->lambda = arena_alloc(a, (size_t)d * sizeof *dg->lambda);
-            cg_herm_eig(h, d, dg->lambda, dg->w);
+            dg->rank = cg_antisym_eig(basis.a[g], d, lambda, w);
+            dg->w = arena_alloc(a, (2 * (size_t)d * dg->rank + 1) * sizeof *dg->w);
+            dg->lambda = arena_alloc(a, ((size_t)dg->rank + 1) * sizeof *dg->lambda);
+            memcpy(dg->w, w, 2 * (size_t)d * dg->rank * sizeof *w);
+            memcpy(dg->lambda, lambda, dg->rank * sizeof *lambda);
         }
-        free(h);
+        free(w);
         dla_reduction(a, &basis, c, state_strings, &prog->reduction);
     }
     dla_basis_free(&basis);
@@ -714,7 +711,7 @@ int dla_run(const DlaProgram *p, const double *params, const double *inputs, con
         const DlaGenerator *g = &p->generators[st->generator];
         if (tape)
             memcpy(tape + k * d, v, d * sizeof *v);
-        ans_dla_step(v, d, g->w, g->lambda, step_angle(&st->angle, params, inputs), scratch);
+        ans_dla_step(v, d, g->rank, g->w, g->lambda, step_angle(&st->angle, params, inputs), scratch);
     }
     *value = r->constant + ans_reduce(v, r->slot, r->weight, r->state_index, state, r->n);
     if (grad) {
@@ -723,7 +720,7 @@ int dla_run(const DlaProgram *p, const double *params, const double *inputs, con
         for (size_t k = nsteps; k-- > 0;) {
             const DlaStep *st = &p->steps.data[k];
             const DlaGenerator *g = &p->generators[st->generator];
-            double dphi = ans_dla_step_adjoint(vbar, d, g->w, g->lambda,
+            double dphi = ans_dla_step_adjoint(vbar, d, g->rank, g->w, g->lambda,
                                                step_angle(&st->angle, params, inputs),
                                                tape + k * d, scratch);
             if (st->angle.source == ANGLE_PARAM)

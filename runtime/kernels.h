@@ -91,16 +91,17 @@ void ans_herm_exp(const double *vecs, const double *lambda, uint32_t dim, double
 
 /*
  * A generator acts on module coordinates through a real antisymmetric d × d matrix A
- * (X ↦ i[G, X] in an orthonormal basis); the code generator diagonalises the Hermitian iA
- * = W Λ W† at compile time (W complex, interleaved, columns eigenvectors; Λ = lambda), so
- * exp(φA) = W diag(e^{-iφλ}) W†.
- * ans_dla_step: v ← exp(φA) v (real; scratch holds 4·d doubles).
+ * (X ↦ i[G, X] in an orthonormal basis); the code generator diagonalises the Hermitian
+ * iA = Σ_j λ_j w_j w_j† at compile time and keeps the r eigenpairs with λ_j > 0 (W: d × r,
+ * complex, interleaved, row-major, columns the eigenvectors; lambda[r]), so that
+ * exp(φA) x = x + 2 Re W diag(e^{-iφλ} − 1) W† x for real x.
+ * ans_dla_step: v ← exp(φA) v (real; scratch holds 4·r doubles).
  * ans_dla_step_adjoint: with old = the v before the step (the caller records it), vbar =
  * dE/d(new v) becomes dE/d(old v) = exp(−φA) vbar; returns dE/dφ = vbar · A · new.
  */
-void ans_dla_step(double *v, uint32_t d, const double *w, const double *lambda, double phi,
-                  double *scratch);
-double ans_dla_step_adjoint(double *vbar, uint32_t d, const double *w, const double *lambda,
-                            double phi, const double *old, double *scratch);
+void ans_dla_step(double *v, uint32_t d, uint32_t r, const double *w, const double *lambda,
+                  double phi, double *scratch);
+double ans_dla_step_adjoint(double *vbar, uint32_t d, uint32_t r, const double *w,
+                            const double *lambda, double phi, const double *old, double *scratch);
 
 #endif

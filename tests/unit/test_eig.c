@@ -426,3 +426,56 @@ Test(eig, large_matrices_stay_accurate)
         free(h);
     }
 }
+
+/* cg_antisym_eig on A = Σ_{r<k} (x_r y_rᵀ − y_r x_rᵀ) of rank 2k: exactly k positive
+ * eigenvalues kept, orthonormal columns, and A rebuilt as 2 Re Σ_j (−iλ_j) w_j w_j†. */
+Test(eig, antisymmetric_positive_half_rebuilds_the_matrix)
+{
+    uint64_t rng = 4242;
+    const uint32_t sizes[] = {1, 2, 6, 11, 40};
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++)
+        for (uint32_t k = 0; 2 * k <= sizes[t]; k += 1 + sizes[t] / 7) {
+            uint32_t n = sizes[t];
+            double *x = malloc(2 * (size_t)k * n * sizeof *x + 1), *y = x + (size_t)k * n;
+            for (size_t i = 0; i < 2 * (size_t)k * n; i++)
+                x[i] = rng_real(&rng);
+            double *a = calloc((size_t)n * n, sizeof *a);
+            for (uint32_t i = 0; i < n; i++)
+                for (uint32_t j = 0; j < n; j++)
+                    for (uint32_t r = 0; r < k; r++)
+                        a[(size_t)i * n + j] += x[r * n + i] * y[r * n + j] - y[r * n + i] * x[r * n + j];
+            double *w = malloc((2 * (size_t)n * n + 1) * sizeof *w), *lambda = malloc(n * sizeof *lambda);
+            uint32_t kept = cg_antisym_eig(a, n, lambda, w);
+            cr_expect_eq(kept, k, "n = %u: %u kept, rank 2·%u", n, kept, k);
+            for (uint32_t j = 0; j < kept; j++)
+                cr_expect(lambda[j] > 0 && (j == 0 || lambda[j] >= lambda[j - 1]), "n = %u: λ%u = %g", n, j,
+                          lambda[j]);
+            double worst = 0, scale = 1e-300;
+            for (size_t i = 0; i < (size_t)n * n; i++)
+                scale = fmax(scale, fabs(a[i]));
+            for (uint32_t i = 0; i < n; i++)
+                for (uint32_t j = 0; j < n; j++) {
+                    cplx s = 0;
+                    for (uint32_t c = 0; c < kept; c++) {
+                        cplx wi = w[2 * ((size_t)i * kept + c)] + I * w[2 * ((size_t)i * kept + c) + 1];
+                        cplx wj = w[2 * ((size_t)j * kept + c)] + I * w[2 * ((size_t)j * kept + c) + 1];
+                        s += -I * lambda[c] * wi * conj(wj);
+                    }
+                    worst = fmax(worst, fabs(2 * creal(s) - a[(size_t)i * n + j]));
+                }
+            cr_expect(worst < 1e-12 * n * scale, "n = %u, rank 2·%u: ‖rebuilt − A‖ = %g", n, k, worst);
+            for (uint32_t c = 0; c < kept; c++)
+                for (uint32_t e = 0; e < kept; e++) {
+                    cplx s = 0;
+                    for (uint32_t i = 0; i < n; i++)
+                        s += conj(w[2 * ((size_t)i * kept + c)] + I * w[2 * ((size_t)i * kept + c) + 1]) *
+                             (w[2 * ((size_t)i * kept + e)] + I * w[2 * ((size_t)i * kept + e) + 1]);
+                    cr_expect(cabs(s - (c == e)) < 1e-12 * n, "n = %u: (W†W)%u%u = %g%+gi", n, c, e, creal(s),
+                              cimag(s));
+                }
+            free(x);
+            free(a);
+            free(w);
+            free(lambda);
+        }
+}

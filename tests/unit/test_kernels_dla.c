@@ -6,8 +6,9 @@
  * real antisymmetric A (and for the block-diagonal A of a one-string generator, whose
  * spectrum is degenerate); one 2 × 2 case is written out by hand with its eigenvectors, so
  * it does not rely on the eigensolver either. The adjoint is compared with central finite
- * differences of E(φ) = vbar · exp(φA) old, and its new vbar with exp(−φA) vbar. Scratch
- * buffers are exactly 4·d doubles, so an overrun shows under AddressSanitizer.
+ * differences of E(φ) = vbar · exp(φA) old, and its new vbar with exp(−φA) vbar. The tables
+ * are cg_antisym_eig's positive half of the spectrum (r columns); scratch buffers are
+ * exactly 4·r doubles, so an overrun shows under AddressSanitizer.
  */
 #include "codegen/codegen.h"
 #include "runtime/kernels.h"
@@ -76,19 +77,16 @@ static void mat_vec(double *y, const double *m, const double *x, uint32_t d, boo
     }
 }
 
-/* The generator's tables: iA = W Λ W† by the eigensolver. */
+/* The generator's tables: the positive half of iA's spectrum (cg_antisym_eig). */
 typedef struct Tables {
     double *w, *lambda;
+    uint32_t r;
 } Tables;
 
 static Tables tables_for(const double *a, uint32_t d)
 {
-    double *h = calloc(2 * (size_t)d * d, sizeof *h);
-    for (size_t k = 0; k < (size_t)d * d; k++)
-        h[2 * k + 1] = a[k];
-    Tables t = {malloc(2 * (size_t)d * d * sizeof *t.w), malloc(d * sizeof *t.lambda)};
-    cg_herm_eig(h, d, t.lambda, t.w);
-    free(h);
+    Tables t = {malloc((2 * (size_t)d * d + 1) * sizeof *t.w), malloc((d + 1) * sizeof *t.lambda), 0};
+    t.r = cg_antisym_eig(a, d, t.lambda, t.w);
     return t;
 }
 
@@ -118,12 +116,12 @@ static void check_step(const double *a, uint32_t d, uint64_t *rng, double phi)
 {
     Tables t = tables_for(a, d);
     double *v = malloc(d * sizeof *v), *expected = malloc(d * sizeof *expected);
-    double *scratch = malloc(4 * (size_t)d * sizeof *scratch);
+    double *scratch = malloc((4 * (size_t)t.r + 1) * sizeof *scratch);
     for (uint32_t i = 0; i < d; i++)
         v[i] = rng_real(rng);
     double *e = mat_exp(a, d, phi);
     mat_vec(expected, e, v, d, false);
-    ans_dla_step(v, d, t.w, t.lambda, phi, scratch);
+    ans_dla_step(v, d, t.r, t.w, t.lambda, phi, scratch);
     for (uint32_t i = 0; i < d; i++)
         cr_expect(fabs(v[i] - expected[i]) < 1e-12 * (1 + fabs(phi)) * d,
                   "d = %u, φ = %g: v[%u] = %.17g, expected %.17g", d, phi, i, v[i], expected[i]);
@@ -153,6 +151,13 @@ Test(kernels_dla, step_with_a_degenerate_spectrum)
     uint64_t rng = 5;
     for (uint32_t d = 4; d <= 13; d += 3) {
         double *a = block_antisymmetric(d);
+        /* the blocks are A's whole range: one kept eigenvalue, 2, for each */
+        Tables t = tables_for(a, d);
+        cr_expect_eq(t.r, (d - 1) / 3, "d = %u: rank 2·%u, expected 2·%u", d, t.r, (d - 1) / 3);
+        for (uint32_t j = 0; j < t.r; j++)
+            cr_expect(fabs(t.lambda[j] - 2) < 1e-14, "λ = %.17g", t.lambda[j]);
+        free(t.w);
+        free(t.lambda);
         check_step(a, d, &rng, 0.7);
         check_step(a, d, &rng, -2.2);
         free(a);
@@ -162,21 +167,21 @@ Test(kernels_dla, step_with_a_degenerate_spectrum)
 Test(kernels_dla, two_by_two_by_hand)
 {
     /* A = [[0, −a], [a, 0]] rotates by φa; iA = [[0, −ia], [ia, 0]] has the eigenvalue ±a
-     * on (1, ±i)/√2: iA (1, x) = (−iax, ia) = a (1, x) gives x = i */
+     * on (1, ±i)/√2: iA (1, x) = (−iax, ia) = a (1, x) gives x = i. Only +a is kept. */
     double a = 1.3, r = ANS_SQRT1_2;
-    double w[8] = {r, 0, r, 0,   /* row 0: W_00 = W_01 = 1/√2 */
-                   0, r, 0, -r}; /* row 1: W_10 = i/√2 (λ = +a), W_11 = −i/√2 (λ = −a) */
-    double lambda[2] = {a, -a};
+    double w[4] = {r, 0,  /* row 0: W_00 = 1/√2 */
+                   0, r}; /* row 1: W_10 = i/√2 */
+    double lambda[1] = {a};
     double v[2] = {0.6, -0.2}, scratch[8];
     double phi = 0.45, c = cos(phi * a), s = sin(phi * a);
-    ans_dla_step(v, 2, w, lambda, phi, scratch);
+    ans_dla_step(v, 2, 1, w, lambda, phi, scratch);
     cr_expect(fabs(v[0] - (c * 0.6 - s * -0.2)) < 1e-15);
     cr_expect(fabs(v[1] - (s * 0.6 + c * -0.2)) < 1e-15);
     /* adjoint: E = vbar · R(φa) old, dE/dφ = a · vbar · R'(φa) old */
     double old[2] = {0.6, -0.2}, vbar[2] = {0.25, 0.9};
     double expected =
         a * (vbar[0] * (-s * old[0] - c * old[1]) + vbar[1] * (c * old[0] - s * old[1]));
-    double g = ans_dla_step_adjoint(vbar, 2, w, lambda, phi, old, scratch);
+    double g = ans_dla_step_adjoint(vbar, 2, 1, w, lambda, phi, old, scratch);
     cr_expect(fabs(g - expected) < 1e-15, "dE/dφ = %.17g, expected %.17g", g, expected);
     cr_expect(fabs(vbar[0] - (c * 0.25 + s * 0.9)) < 1e-15);
     cr_expect(fabs(vbar[1] - (-s * 0.25 + c * 0.9)) < 1e-15);
@@ -192,7 +197,7 @@ Test(kernels_dla, adjoint_against_finite_differences_and_the_inverse)
         Tables tab = tables_for(a, d);
         double *old = malloc(d * sizeof *old), *vbar = malloc(d * sizeof *vbar);
         double *v = malloc(d * sizeof *v), *expected = malloc(d * sizeof *expected);
-        double *scratch = malloc(4 * (size_t)d * sizeof *scratch);
+        double *scratch = malloc((4 * (size_t)tab.r + 1) * sizeof *scratch);
         for (uint32_t i = 0; i < d; i++) {
             old[i] = rng_real(&rng);
             vbar[i] = rng_real(&rng);
@@ -201,7 +206,7 @@ Test(kernels_dla, adjoint_against_finite_differences_and_the_inverse)
         double ep = 0, em = 0;
         for (int sign = -1; sign <= 1; sign += 2) {
             memcpy(v, old, d * sizeof *v);
-            ans_dla_step(v, d, tab.w, tab.lambda, phi + sign * h, scratch);
+            ans_dla_step(v, d, tab.r, tab.w, tab.lambda, phi + sign * h, scratch);
             double e = 0;
             for (uint32_t i = 0; i < d; i++)
                 e += vbar[i] * v[i];
@@ -210,7 +215,7 @@ Test(kernels_dla, adjoint_against_finite_differences_and_the_inverse)
         double fd = (ep - em) / (2 * h);
         double *inverse = mat_exp(a, d, -phi);
         mat_vec(expected, inverse, vbar, d, false);
-        double g = ans_dla_step_adjoint(vbar, d, tab.w, tab.lambda, phi, old, scratch);
+        double g = ans_dla_step_adjoint(vbar, d, tab.r, tab.w, tab.lambda, phi, old, scratch);
         cr_expect(fabs(g - fd) < 1e-8 * (1 + fabs(fd)), "d = %u: dE/dφ = %.12g, fd %.12g", d, g,
                   fd);
         for (uint32_t i = 0; i < d; i++)

@@ -45,7 +45,8 @@ static double expected(const Circuit *c, uint32_t k, const double *params, const
     return values[k];
 }
 
-/* Tables in range; W unitary (‖W†W − I‖ small) for each generator. */
+/* Tables in range; for each generator r ≤ d/2 eigenvalues, all positive, and W's r
+ * columns orthonormal (‖W†W − I‖ small). */
 static void check_structure(const DlaProgram *p, const char *what)
 {
     uint32_t d = p->dim;
@@ -55,13 +56,17 @@ static void check_structure(const DlaProgram *p, const char *what)
         cr_assert_lt(p->reduction.slot[i], d, "%s", what);
     for (uint32_t g = 0; g < p->ngenerators && d <= 300; g++) {
         const double *w = p->generators[g].w;
+        uint32_t rank = p->generators[g].rank;
+        cr_assert_leq(2 * rank, d, "%s: generator %u: rank 2·%u of a %u × %u matrix", what, g, rank, d, d);
+        for (uint32_t j = 0; j < rank; j++)
+            cr_assert_gt(p->generators[g].lambda[j], 0, "%s: generator %u", what, g);
         double worst = 0;
-        for (uint32_t i = 0; i < d; i++)
-            for (uint32_t j = 0; j < d; j++) {
+        for (uint32_t i = 0; i < rank; i++)
+            for (uint32_t j = 0; j < rank; j++) {
                 double complex s = 0;
                 for (uint32_t r = 0; r < d; r++)
-                    s += conj(w[2 * ((size_t)r * d + i)] + I * w[2 * ((size_t)r * d + i) + 1]) *
-                         (w[2 * ((size_t)r * d + j)] + I * w[2 * ((size_t)r * d + j) + 1]);
+                    s += conj(w[2 * ((size_t)r * rank + i)] + I * w[2 * ((size_t)r * rank + i) + 1]) *
+                         (w[2 * ((size_t)r * rank + j)] + I * w[2 * ((size_t)r * rank + j) + 1]);
                 worst = fmax(worst, cabs(s - (i == j)));
             }
         cr_assert_lt(worst, 1e-12, "%s: generator %u: ‖W†W − I‖ = %g", what, g, worst);
