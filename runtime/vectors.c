@@ -502,7 +502,9 @@ int ans_read_state(const char *path, const AnsSimInfo *info, double *state, FILE
     StateEntry *entries = NULL;
     size_t count = 0;
     int status = vectors_state_entries(&text, info->nqubits, &entries, &count, err);
-    if (!status) {
+    /* A file without entries leaves entries NULL, which qsort and bsearch may not see even
+     * for zero elements. */
+    if (!status && count) {
         qsort(entries, count, sizeof *entries, vectors_compare_entries);
         status = vectors_state_duplicates(&text, entries, count, err);
     }
@@ -521,8 +523,9 @@ int ans_read_state(const char *path, const AnsSimInfo *info, double *state, FILE
         if (ans_pauli_canonical(listed, length, 0, key, length + 2, why, sizeof why))
             memcpy(key, listed, length + 1);
         StateEntry probe = {.key = key};
-        const StateEntry *found = bsearch(&probe, entries, count, sizeof *entries,
-                                          vectors_compare_keys);
+        const StateEntry *found = count ? bsearch(&probe, entries, count, sizeof *entries,
+                                                  vectors_compare_keys)
+                                        : NULL;
         free(key);
         if (found)
             state[i] = found->value;

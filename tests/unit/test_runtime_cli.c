@@ -773,6 +773,8 @@ Test(runtime_cli, state_values_are_matched_by_canonical_string)
     static const BadFile cases[] = {
         {"Z0 0.5\nY2 0\n", ": error: ", "no value for X0 Z1 (--list-state-paulis"},
         {"Z0 0.5\n", ": error: ", "no value for X0 Z1, nor for 1 more of the 3 strings"},
+        /* no entry at all: qsort and bsearch must not see the null array (fuzz_simcli) */
+        {"# nothing\n\n", ": error: ", "no value for Z0, nor for 2 more of the 3 strings"},
         {"Z0 0.5\nX0 Z1 0.1\nY2 0\nZ1 X0 0.1\n", ":4: error: ",
          "X0 Z1 is given twice (first at line 2)"},
         {"X2 0\nX0 Z1 0.1\nY2 0\nZ0 0\nX2 0\nZ0 0\n", ":5: error: ",
