@@ -209,8 +209,14 @@ static int vectors_rows_grow(AnsRows *rows, uint32_t *capacity)
 {
     if (rows->count < *capacity)
         return 0;
+    /* Doubling past 2^31 rows would wrap to 0, and realloc(p, 0) frees p: refuse instead
+     * (out of memory long before, in practice). */
+    if (*capacity > UINT32_MAX / 2)
+        return 1;
     uint32_t grown = *capacity ? *capacity * 2 : 64;
     size_t width = rows->width ? rows->width : 1;
+    if ((size_t)grown > SIZE_MAX / width / sizeof(double))
+        return 1;
     double *values = realloc(rows->values, (size_t)grown * width * sizeof *values);
     if (values)
         rows->values = values;
