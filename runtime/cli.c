@@ -584,13 +584,19 @@ static int cli_train(CliRun *r)
         return 1;
     }
     uint32_t epochs = r->o->epochs;
-    double *losses = malloc(((size_t)epochs + 1) * sizeof *losses);
-    int status = losses ? ans_train(r->sim, &rows, r->state, r->params, epochs, r->o->rate,
-                                    losses, r->o->json ? NULL : cli_print_epoch, r)
-                        : ANS_ERR_MEMORY;
+    /* only JSON keeps every epoch's loss (text prints each as it comes) */
+    double *losses = r->o->json ? malloc(((size_t)epochs + 1) * sizeof *losses) : NULL;
     int exit_status = 0;
-    if (status != ANS_OK)
-        exit_status = cli_failed(r, NULL, 0, status);
+    if (r->o->json && !losses) {
+        ans_report(r->err, r->o->program, 0, 0, "out of memory for the losses of %u epochs "
+                   "(--format json keeps them all)", (unsigned)epochs);
+        exit_status = 1;
+    } else {
+        int status = ans_train(r->sim, &rows, r->state, r->params, epochs, r->o->rate, losses,
+                               r->o->json ? NULL : cli_print_epoch, r);
+        if (status != ANS_OK)
+            exit_status = cli_failed(r, NULL, 0, status);
+    }
     for (uint32_t j = 0; exit_status == 0 && j < info->nparams; j++)
         if (!isfinite(r->params[j])) {
             ans_report(r->err, r->o->program, 0, 0, "training diverged: %s is not finite (try a smaller "
