@@ -764,6 +764,16 @@ Test(runtime_cli, state_values_are_matched_by_canonical_string)
     run_free(&r);
     remove_file(state);
 
+    /* in the listed order (matched line by line), with one string spelled out of order */
+    state = temp_file("Z0 0.5\nZ1 X0 -0.25\nY2 0.125\n");
+    r = RUN(&SIM_S, "--params", params, "--state", state);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    expected = format("e %.17g\n", 0.5 * cos(0.6) - 0.25 * sin(0.6) + 0.125);
+    cr_expect_str_eq(r.out, expected);
+    free(expected);
+    run_free(&r);
+    remove_file(state);
+
     r = RUN(&SIM_S, "--params", params);
     cr_expect_eq(r.status, 1);
     expect_contains(r.err, "takes a state input");
@@ -779,6 +789,9 @@ Test(runtime_cli, state_values_are_matched_by_canonical_string)
          "X0 Z1 is given twice (first at line 2)"},
         {"X2 0\nX0 Z1 0.1\nY2 0\nZ0 0\nX2 0\nZ0 0\n", ":5: error: ",
          "X2 is given twice (first at line 1)"},
+        /* as many lines as listed strings, but not the listed ones: the general path */
+        {"Z0 0.5\nX0 Z1 0.1\nX2 0\n", ": error: ", "no value for Y2 (--list-state-paulis"},
+        {"Z0 0.5\nZ0 0.5\nY2 0\n", ":2: error: ", "Z0 is given twice (first at line 1)"},
         {"I 0.5\n", ":1:3: error: ", "Tr(rho I) = Tr rho must be 1, found 0.5"},
         {"Z0 1.5\n", ":1:4: error: ", "|Tr(rho P)| is at most 1 for a state, found 1.5 for Z0"},
         {"Q0 0.1\n", ":1:1: error: ", "'Q0' is not a Pauli factor"},
