@@ -48,6 +48,21 @@ LLVMValueRef e_call(Emit *e, const char *name, LLVMTypeRef ret, unsigned n, LLVM
     return LLVMBuildCall2(e->b, fnty, fn, args, n, "");
 }
 
+/* A private global "PREFIX.N" with this initializer; a constant one's address is not
+ * significant (unnamed_addr), so LLVM may merge equal ones. */
+static LLVMValueRef e_global(Emit *e, const char *prefix, LLVMValueRef init, bool constant)
+{
+    char name[48];
+    snprintf(name, sizeof name, "%s.%u", prefix, e->tables++);
+    LLVMValueRef g = LLVMAddGlobal(e->mod, LLVMTypeOf(init), name);
+    LLVMSetInitializer(g, init);
+    LLVMSetGlobalConstant(g, constant);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    if (constant)
+        LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    return g;
+}
+
 /* A private constant table holding these bytes (a null pointer when empty). */
 LLVMValueRef e_table(Emit *e, const void *data, size_t bytes)
 {
@@ -58,13 +73,7 @@ LLVMValueRef e_table(Emit *e, const void *data, size_t bytes)
     for (uint32_t i = 0; i < e->ntables; i++)
         if (e->table_init[i] == init)
             return e->table_global[i];
-    char name[32];
-    snprintf(name, sizeof name, "table.%u", e->tables++);
-    LLVMValueRef g = LLVMAddGlobal(e->mod, LLVMTypeOf(init), name);
-    LLVMSetInitializer(g, init);
-    LLVMSetGlobalConstant(g, 1);
-    LLVMSetLinkage(g, LLVMPrivateLinkage);
-    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    LLVMValueRef g = e_global(e, "table", init, true);
     LLVMSetAlignment(g, 16);
     if (e->ntables == e->table_cap) {
         e->table_cap = e->table_cap ? 2 * e->table_cap : 64;
@@ -80,15 +89,7 @@ LLVMValueRef e_table(Emit *e, const void *data, size_t bytes)
 
 static LLVMValueRef e_string(Emit *e, const char *s)
 {
-    LLVMValueRef init = LLVMConstStringInContext2(e->ctx, s, strlen(s), 0);
-    char name[32];
-    snprintf(name, sizeof name, "str.%u", e->tables++);
-    LLVMValueRef g = LLVMAddGlobal(e->mod, LLVMTypeOf(init), name);
-    LLVMSetInitializer(g, init);
-    LLVMSetGlobalConstant(g, 1);
-    LLVMSetLinkage(g, LLVMPrivateLinkage);
-    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
-    return g;
+    return e_global(e, "str", LLVMConstStringInContext2(e->ctx, s, strlen(s), 0), true);
 }
 
 /* &base[index] for a double array. */
@@ -434,20 +435,9 @@ static LLVMValueRef e_names(Emit *e, const char *const *names, uint32_t n)
     }
     LLVMValueRef strings = e_table(e, blob, bytes);
     free(blob);
-    char name[32];
-    snprintf(name, sizeof name, "names.%u", e->tables++);
-    LLVMTypeRef array_t = LLVMArrayType2(e->ptr, n);
-    LLVMValueRef out = LLVMAddGlobal(e->mod, array_t, name);
-    LLVMSetInitializer(out, LLVMConstNull(array_t));
-    LLVMSetLinkage(out, LLVMPrivateLinkage);
-    LLVMTypeRef fields[] = {e->i32, e->i32, e->ptr, e->ptr};
-    LLVMTypeRef packed_t = LLVMStructTypeInContext(e->ctx, fields, 4, 0);
+    LLVMValueRef out = e_global(e, "names", LLVMConstNull(LLVMArrayType2(e->ptr, n)), false);
     LLVMValueRef values[] = {e_i32(e, 0), e_i32(e, n), strings, out};
-    snprintf(name, sizeof name, "packed.%u", e->tables++);
-    LLVMValueRef packed = LLVMAddGlobal(e->mod, packed_t, name);
-    LLVMSetInitializer(packed, LLVMConstStructInContext(e->ctx, values, 4, 0));
-    LLVMSetLinkage(packed, LLVMPrivateLinkage);
-    e->packed[e->npacked++] = packed;
+    e->packed[e->npacked++] = e_global(e, "packed", LLVMConstStructInContext(e->ctx, values, 4, 0), false);
     return out;
 }
 
@@ -487,10 +477,7 @@ static void e_info(Emit *e, Arena *a)
         e_i32(e, p->nstate_paulis),
         e_i32(e, p->truncate),
     };
-    LLVMValueRef g = LLVMAddGlobal(e->mod, info_t, "ans_sim_info.data");
-    LLVMSetInitializer(g, LLVMConstNamedStruct(info_t, values, 12));
-    LLVMSetGlobalConstant(g, 1);
-    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMValueRef g = e_global(e, "ans_sim_info.data", LLVMConstNamedStruct(info_t, values, 12), true);
     LLVMValueRef fn = LLVMAddFunction(e->mod, "ans_sim_info", LLVMFunctionType(e->ptr, NULL, 0, 0));
     LLVMPositionBuilderAtEnd(e->b, LLVMAppendBasicBlockInContext(e->ctx, fn, "entry"));
     for (uint32_t i = 0; i < e->npacked; i++) {
