@@ -773,21 +773,21 @@ uint32_t cg_antisym_eig(const double *a, uint32_t n, double *lambda, double *w)
 {
     if (n == 0)
         return 0;
-    double *h = eig_alloc(4 * (size_t)n * n, sizeof *h), *vecs = h + 2 * (size_t)n * n;
+    double *h = eig_alloc(2 * (size_t)n * n, sizeof *h);
     for (size_t k = 0; k < (size_t)n * n; k++) { /* H = iA */
         h[2 * k] = 0;
         h[2 * k + 1] = a[k];
     }
-    cg_herm_eig(h, n, lambda, vecs);
+    cg_herm_eig(h, n, lambda, w);
+    free(h);
     double top = fmax(fabs(lambda[0]), fabs(lambda[n - 1]));
     uint32_t first = n;
     while (first > 0 && lambda[first - 1] > 1e-12 * top)
         first--;
     uint32_t r = n - first;
-    for (uint32_t j = 0; j < r; j++)
-        lambda[j] = lambda[first + j];
+    memmove(lambda, lambda + first, r * sizeof *lambda);
+    /* the last r columns, row by row to the front: row i moves to 2·i·r <= 2·(i·n + first) */
     for (uint32_t i = 0; i < n; i++)
-        memcpy(w + 2 * (size_t)i * r, vecs + 2 * ((size_t)i * n + first), 2 * (size_t)r * sizeof *w);
-    free(h);
+        memmove(w + 2 * (size_t)i * r, w + 2 * ((size_t)i * n + first), 2 * (size_t)r * sizeof *w);
     return r;
 }

@@ -148,20 +148,20 @@ static Span plan_span(const Circuit *c)
  * state vector. --truncate implies pauli (a truncation is an approximation auto never
  * makes on its own).
  */
-Plan *plan_build(Arena *a, DiagSink *diags, const Circuit *c, const PlanOptions *options)
+Plan *plan_build(Arena *a, DiagSink *diags, const Circuit *c, const PlanOptions *given)
 {
-    PlanOptions resolved = *options; /* a budget given is taken as it is */
-    const PlanOptions *o = &resolved;
-    if (!resolved.max_slots)
-        resolved.max_slots = options->method == METHOD_AUTO && !options->truncate ? PLAN_AUTO_MAX_SLOTS
-                                                                                    : PLAN_MAX_SLOTS;
     Plan *p = arena_alloc(a, sizeof *p);
     p->circuit = c;
-    p->truncate = o->truncate;
+    p->truncate = given->truncate;
     p->nobservables = (uint32_t)c->observables.len;
-    Method m = o->method;
-    if (m == METHOD_AUTO && o->truncate)
+    Method m = given->method;
+    if (m == METHOD_AUTO && given->truncate)
         m = METHOD_PAULI;
+    /* a budget given is taken as it is; the default is the method's */
+    PlanOptions options = *given;
+    if (!options.max_slots)
+        options.max_slots = m == METHOD_AUTO ? PLAN_AUTO_MAX_SLOTS : PLAN_MAX_SLOTS;
+    const PlanOptions *o = &options;
     const char *why = NULL;
     if (m != METHOD_AUTO) {
         if (o->truncate && m != METHOD_PAULI) {

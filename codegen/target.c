@@ -249,10 +249,10 @@ done:
 /* ---- JIT ------------------------------------------------------------------------------ */
 
 #define JIT_KERNELS(K)                                                                        \
-    K(ans_alloc) K(ans_free) K(ans_scatter) K(ans_unpack_names) K(ans_pauli_rotate) K(ans_pauli_rotate_adjoint)   \
-    K(ans_reduce) K(ans_reduce_adjoint) K(ans_sv_init) K(ans_sv_rotate) K(ans_sv_expect)      \
-    K(ans_sv_add_pauli) K(ans_sv_im_inner) K(ans_sv_apply) K(ans_herm_exp) K(ans_dla_step)    \
-    K(ans_dla_step_adjoint)
+    K(ans_alloc) K(ans_free) K(ans_scatter) K(ans_unpack_names) K(ans_pauli_rotate)           \
+    K(ans_pauli_rotate_adjoint) K(ans_reduce) K(ans_reduce_adjoint) K(ans_sv_init)            \
+    K(ans_sv_rotate) K(ans_sv_expect) K(ans_sv_add_pauli) K(ans_sv_im_inner) K(ans_sv_apply)  \
+    K(ans_herm_exp) K(ans_dla_step) K(ans_dla_step_adjoint)
 
 static LLVMErrorRef define_kernels(LLVMOrcLLJITRef jit, LLVMOrcJITDylibRef jd)
 {

@@ -205,6 +205,36 @@ Test(codegen, auto_picks_an_exact_method_that_applies)
     }
 }
 
+/* auto takes a given string budget as it is: the QCNN (state input, so no state vector;
+ * its module too large for auto's dla) is pauli within its own string count, and nothing
+ * fits one string below it (E101 naming the budget). */
+Test(codegen, auto_keeps_a_given_string_budget)
+{
+    Compiled *cc = test_compile_example("qcnn", 8);
+    const Circuit *c = cc->result.circuit;
+    PlanOptions o;
+    plan_options_default(&o);
+    DiagSink d;
+    diag_init(&d, &cc->arena);
+    Plan *p = plan_build(&cc->arena, &d, c, &o);
+    cr_assert(p != NULL && p->method == METHOD_PAULI, "auto did not take pauli");
+    uint32_t need = 0;
+    for (uint32_t k = 0; k < p->nobservables; k++)
+        need = p->pauli[k].nslots > need ? p->pauli[k].nslots : need;
+    o.max_slots = need;
+    p = plan_build(&cc->arena, &d, c, &o);
+    cr_expect(p != NULL && p->method == METHOD_PAULI, "auto within %u strings", need);
+    o.max_slots = need - 1;
+    cr_expect_eq(d.errors, 0);
+    p = plan_build(&cc->arena, &d, c, &o);
+    cr_expect(p == NULL, "auto planned %s under %u strings", p ? method_name(p->method) : "", need - 1);
+    cr_assert_eq(d.errors, 1);
+    cr_expect_eq(d.items.data[0].code, DIAG_E101);
+    char *want = arena_printf(&cc->arena, "more than %u Pauli strings", need - 1);
+    cr_expect(strstr(d.items.data[0].message, want) != NULL, "message: %s", d.items.data[0].message);
+    compiled_free(cc);
+}
+
 Test(codegen, truncate_is_refused_for_other_methods)
 {
     Compiled *cc = test_compile_example("tfim_hva_chain", 4);
